@@ -1,0 +1,39 @@
+// Command xlsxeval generates and checks 财政项目支出绩效自评表 workbooks.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is stamped by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+// commands is filled by each command's file in its init.
+var commands []*cli.Command
+
+// exitRun is the exit code when the tool could not run.
+const exitRun = 2
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:     "xlsxeval",
+		Usage:    "生成并校验财政项目支出绩效自评表 (Excel .xlsx)",
+		Version:  version,
+		Commands: commands,
+		// Errors are printed by main with the right exit code.
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+}
+
+func main() {
+	if err := newApp().Run(os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "xlsxeval:", err)
+		if e, ok := err.(cli.ExitCoder); ok && e.ExitCode() != 0 {
+			os.Exit(e.ExitCode())
+		}
+		os.Exit(exitRun)
+	}
+}

@@ -1,0 +1,107 @@
+// Package form is the model of one filled 财政项目支出绩效自评表: every field
+// with the cell it sits in and the value it shows. The template writes it, the
+// reader fills it, and the checks read it.
+package form
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Cell is one field as found in a workbook.
+type Cell struct {
+	Ref     string // A1 reference; empty when the field was not found
+	Text    string // the text a person sees (formatted value), trimmed
+	Formula string // the cell's formula without '=', if any
+	// Num is the numeric value when the cell holds or shows a number.
+	// Places is how many decimals the figure is shown with (its rounding).
+	Num    *decimal.Decimal
+	Places int32
+	// Percent is set when a number stored as a fraction (0.89) was shown
+	// with a percent format (89%); Num then holds the shown figure (89).
+	Percent bool
+	// Raw is the stored value (cached value for formulas) before formatting.
+	Raw string
+}
+
+// Found reports whether the field exists on the sheet.
+func (c Cell) Found() bool { return c.Ref != "" }
+
+// Empty reports whether the field shows nothing.
+func (c Cell) Empty() bool { return c.Text == "" && c.Num == nil }
+
+// Dash reports whether the cell is a placeholder such as "-".
+func (c Cell) Dash() bool {
+	switch c.Text {
+	case "-", "—", "－", "/", "／", "--":
+		return true
+	}
+	return false
+}
+
+// Fund rows, in the order of the form.
+const (
+	FundTotal   = iota // 年度资金总额
+	FundCurrent        // 其中:当年财政拨款
+	FundCarry          // 上年结转资金
+	FundOther          // 其他资金
+	NumFunds
+)
+
+// FundRow is one row of the funds block.
+type FundRow struct {
+	Label   Cell
+	Initial Cell // 年初预算数
+	Budget  Cell // 全年预算数
+	Exec    Cell // 全年执行数
+	Weight  Cell // 分值 (total row only; '-' elsewhere)
+	Rate    Cell // 执行率(%)
+	Score   Cell // 得分 (total row only)
+}
+
+// Indicator is one row of the indicator table.
+type Indicator struct {
+	Row    int  // sheet row (1-based)
+	L1     Cell // 一级指标 (inherited from a merged parent when blank)
+	L2     Cell // 二级指标
+	L3     Cell // 三级指标
+	Target Cell // 年度指标值
+	Actual Cell // 实际完成值
+	Weight Cell // 分值
+	Score  Cell // 得分
+	Reason Cell // 偏差原因分析及改进措施
+	// L1Own/L2Own are false when L1/L2 were inherited from a row above.
+	L1Own, L2Own bool
+}
+
+// Form is one form found on one sheet.
+type Form struct {
+	Sheet      string
+	Title      Cell
+	Year       Cell
+	Project    Cell
+	Department Cell
+	Unit       Cell
+	// AmountUnit is 万元 or 元, from the funds header.
+	AmountUnit string
+	FundsLabel Cell
+	Funds      [NumFunds]FundRow
+	Goal       Cell // 预期目标
+	Done       Cell // 实际完成情况
+	Indicators []Indicator
+	TotalWeight Cell // 总分 row, 分值 column (100)
+	TotalScore  Cell // 总分 row, 得分 column
+	Grade       Cell // 评分等级
+	// Template is set when the sheet carries our fingerprint.
+	Template *Fingerprint
+}
+
+// Fingerprint is what our generated workbooks record about themselves.
+type Fingerprint struct {
+	Generator string `json:"generator"` // "xlsxeval"
+	Version   string `json:"version"`   // template format version
+	Profile   string `json:"profile"`   // profile name
+	Sheet     string `json:"sheet"`
+	Rows      int    `json:"rows"` // indicator rows
+	// Fields maps field names (see template.Layout) to A1 references.
+	Fields map[string]string `json:"fields,omitempty"`
+}

@@ -1,0 +1,53 @@
+package formulas
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Verdict is how a shown figure compares with what its inputs allow.
+type Verdict int
+
+const (
+	Consistent Verdict = iota // within the inputs' intervals and its own rounding
+	LastDigit                 // off by one unit in the last shown digit: a rounding slip
+	Wrong                     // contradicts the rule
+)
+
+// Compare judges a figure shown as d with places decimals against the
+// interval exp its inputs allow. FORM.md, Rounding: consistent when the
+// figure's own rounding interval meets exp; one unit further is a slip.
+func Compare(exp Interval, d decimal.Decimal, places int32) Verdict {
+	unit := decimal.New(1, -places)
+	own := Interval{d.Sub(unit.Div(decimal.NewFromInt(2))), d.Add(unit.Div(decimal.NewFromInt(2)))}
+	switch {
+	case own.Overlaps(exp):
+		return Consistent
+	case own.Widen(unit).Overlaps(exp):
+		return LastDigit
+	}
+	return Wrong
+}
+
+// AtMost judges a score d (typed, so taken as written) against the
+// interval cap its completion allows. Beyond a cap derived from rounded
+// inputs by one unit is a slip; beyond an exact cap is wrong.
+func AtMost(cap Interval, d decimal.Decimal, places int32) Verdict {
+	unit := decimal.New(1, -places)
+	switch {
+	case !d.GreaterThan(cap.Hi):
+		return Consistent
+	case !cap.Point() && !d.Sub(unit).GreaterThan(cap.Hi.Round(places)):
+		return LastDigit
+	}
+	return Wrong
+}
+
+// Show formats the interval for a message: one figure when it rounds to
+// one, else "lo~hi".
+func (a Interval) Show(places int32) string {
+	lo, hi := a.Lo.Round(places), a.Hi.Round(places)
+	if lo.Equal(hi) {
+		return lo.StringFixed(places)
+	}
+	return lo.StringFixed(places) + "~" + hi.StringFixed(places)
+}

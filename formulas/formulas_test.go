@@ -1,0 +1,171 @@
+package formulas
+
+import (
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func shown(s string) Val {
+	v, err := Parse(s)
+	if err != nil || v.Num == nil {
+		panic(s)
+	}
+	return NumVal(v.Interval())
+}
+
+// The seed's 99.88 for 17.50 / 17.52 is right (FORM.md, Rounding); 99.86 is not.
+func TestSeedExecRate(t *testing.T) {
+	v, err := ExecRate().Eval(Env{"budget": shown("17.52"), "exec": shown("17.50")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Compare(v.Num, d("99.88"), 2); got != Consistent {
+		t.Errorf("99.88 judged %v, interval %s", got, v.Num.Show(4))
+	}
+	if got := Compare(v.Num, d("99.89"), 2); got != Consistent {
+		t.Errorf("99.89 judged %v", got)
+	}
+	if got := Compare(v.Num, d("99.70"), 2); got != Wrong {
+		t.Errorf("99.70 judged %v", got)
+	}
+}
+
+func TestSeedFundsScoreAndTotal(t *testing.T) {
+	v, _ := FundsScore().Eval(Env{"weight": Num(d("10")), "rate": shown("99.88")})
+	if Compare(v.Num, d("9.99"), 2) != Consistent {
+		t.Errorf("9.99 not consistent with %s", v.Num.Show(4))
+	}
+	var scores []Interval
+	for _, s := range []string{"10", "5", "5", "10", "10", "10", "10", "10", "5", "5", "5", "4.00"} {
+		scores = append(scores, Exact(d(s)))
+	}
+	tot, _ := TotalScore().Eval(Env{"funds_score": shown("9.99"), "scores": ListVal(scores)})
+	if Compare(tot.Num, d("98.99"), 2) != Consistent {
+		t.Errorf("98.99 vs %s", tot.Num.Show(3))
+	}
+	if Compare(tot.Num, d("99.01"), 2) != LastDigit {
+		t.Errorf("99.01 should be a last-digit slip against %s", tot.Num.Show(3))
+	}
+	g, _ := Grade(Default()).Eval(Env{"total": Num(d("98.99"))})
+	if len(g.Strs) != 1 || g.Strs[0] != "优" {
+		t.Errorf("grade %v", g.Strs)
+	}
+	g, _ = Grade(Default()).Eval(Env{"total": Num(d("79.99"))})
+	if g.Strs[0] != "中" {
+		t.Errorf("grade of 79.99 = %v", g.Strs)
+	}
+}
+
+func capOf(t *testing.T, target, actual, w string) Interval {
+	t.Helper()
+	tv, err := Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	av, _ := Parse(actual)
+	env := Env{"w": Num(d(w)), "op": Num(decimal.NewFromInt(int64(tv.Op))), "lvl": Num(decimal.NewFromInt(int64(av.Level)))}
+	env["t"], env["a"] = Num(decimal.Zero), Num(decimal.Zero)
+	if tv.Num != nil {
+		env["t"] = Num(*tv.Num)
+	}
+	if av.Num != nil {
+		env["a"] = NumVal(av.Interval())
+	}
+	v, err := Cap(Default()).Eval(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Num
+}
+
+func TestCap(t *testing.T) {
+	cases := []struct {
+		target, actual, w, score string
+		want                     Verdict
+	}{
+		{"≥90.00(%)", "89.00(%)", "5", "4.00", Consistent}, // seed form 1
+		{"≥90.00(%)", "89.00(%)", "5", "4.94", Consistent},
+		{"≥90.00(%)", "89.00(%)", "5", "5.00", Wrong},
+		{"≥90.00(%)", "89.00(%)", "5", "4.95", LastDigit},
+		{"≤17.52(万元)", "17.50(万元)", "10", "10.00", Consistent},
+		{"≤1.00(起)", "0.00(起)", "10", "10.00", Consistent},
+		{"≤1.00(起)", "2.00(起)", "10", "5.00", Consistent},
+		{"≤1.00(起)", "2.00(起)", "10", "6.00", Wrong},
+		{"=25.00(人)", "25.00(人)", "5", "5.00", Consistent},
+		{"=100.00(%)", "80.00(%)", "10", "8.00", Consistent},
+		{"=100.00(%)", "80.00(%)", "10", "9.00", Wrong},
+		{"建立健全", "部分达成指标并具有一定效果", "5", "3.50", Consistent}, // seed form 2
+		{"建立健全", "部分达成指标并具有一定效果", "5", "4.00", Wrong},
+		{"健全", "达成指标", "5", "5.00", Consistent},
+		{"健全", "未达成指标且效果较差", "5", "2.50", Wrong},
+		{">=90%", "98%", "10", "10", Consistent},
+		{"＞＝95%", "100.00(%)", "5", "5", Consistent},
+	}
+	for _, c := range cases {
+		got := AtMost(capOf(t, c.target, c.actual, c.w), d(c.score), 2)
+		if got != c.want {
+			t.Errorf("%s / %s / %s scored %s: %v, want %v", c.target, c.actual, c.w, c.score, got, c.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	cases := []struct {
+		in   string
+		op   Op
+		num  string
+		unit string
+		lvl  Level
+	}{
+		{"≥10.00(项)", OpGE, "10", "项", 0},
+		{"≤16.29(万元/年)", OpLE, "16.29", "万元/年", 0},
+		{"=100.00(%)", OpEQ, "100", "%", 0},
+		{">=90%", OpGE, "90", "%", 0},
+		{"≥50个", OpGE, "50", "个", 0},
+		{"≤90万元", OpLE, "90", "万元", 0},
+		{"＞＝95%", OpGE, "95", "%", 0},
+		{"146,370.00(件)", OpNone, "146370", "件", 0},
+		{"86.19%", OpNone, "86.19", "%", 0},
+		{"达成预期指标", OpNone, "", "", LevelMet},
+		{"部分达成指标并具有一定效果", OpNone, "", "", LevelPartial},
+		{"未达成指标且效果较差", OpNone, "", "", LevelMissed},
+		{"及时", OpNone, "", "", LevelNone},
+		{"< 5 (次)", OpLT, "5", "次", 0},
+	}
+	for _, c := range cases {
+		v, err := Parse(c.in)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if v.Op != c.op || v.Unit != c.unit || v.Level != c.lvl {
+			t.Errorf("%s: got op %v unit %q level %v", c.in, v.Op, v.Unit, v.Level)
+		}
+		if c.num != "" && (v.Num == nil || !v.Num.Equal(d(c.num))) {
+			t.Errorf("%s: num %v", c.in, v.Num)
+		}
+	}
+	for _, bad := range []string{"≥", "≥abc", ">=1.2.3(%)x9"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func TestFormulaRendering(t *testing.T) {
+	got := Formula(ExecRate(), Refs{"budget": "D6", "exec": "E6"}, 2)
+	if got != "=ROUND(IF(D6=0,0,E6/D6*100),2)" {
+		t.Errorf("ExecRate formula %s", got)
+	}
+	got = Formula(TotalScore(), Refs{"funds_score": "H6", "scores": "G13:G24"}, 2)
+	if got != "=ROUND(H6+SUM(G13:G24),2)" {
+		t.Errorf("TotalScore formula %s", got)
+	}
+	got = "=" + Excel(Grade(Default()), Refs{"total": "G25"})
+	if got != `=IF(G25>=90,"优",IF(G25>=80,"良",IF(G25>=60,"中","差")))` {
+		t.Errorf("Grade formula %s", got)
+	}
+}
