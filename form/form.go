@@ -4,6 +4,8 @@
 package form
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -82,12 +84,12 @@ type Form struct {
 	Department Cell
 	Unit       Cell
 	// AmountUnit is 万元 or 元, from the funds header.
-	AmountUnit string
-	FundsLabel Cell
-	Funds      [NumFunds]FundRow
-	Goal       Cell // 预期目标
-	Done       Cell // 实际完成情况
-	Indicators []Indicator
+	AmountUnit  string
+	FundsLabel  Cell
+	Funds       [NumFunds]FundRow
+	Goal        Cell // 预期目标
+	Done        Cell // 实际完成情况
+	Indicators  []Indicator
 	TotalWeight Cell // 总分 row, 分值 column (100)
 	TotalScore  Cell // 总分 row, 得分 column
 	Grade       Cell // 评分等级
@@ -104,4 +106,37 @@ type Fingerprint struct {
 	Rows      int    `json:"rows"` // indicator rows
 	// Fields maps field names (see template.Layout) to A1 references.
 	Fields map[string]string `json:"fields,omitempty"`
+}
+
+// Field keys name every field of a form, for the fingerprint that maps
+// them to cells. Indicator keys are "ind.<i>.<col>" with i from 0.
+var fundCols = []string{"label", "initial", "budget", "exec", "weight", "rate", "score"}
+var indCols = []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"}
+
+// Cells returns every field of f by its key, as pointers so a reader or
+// writer can fill them in place.
+func (f *Form) Cells() map[string]*Cell {
+	m := map[string]*Cell{
+		"title": &f.Title, "year": &f.Year, "project": &f.Project,
+		"department": &f.Department, "unit": &f.Unit, "funds.label": &f.FundsLabel,
+		"goal": &f.Goal, "done": &f.Done,
+		"total.weight": &f.TotalWeight, "total.score": &f.TotalScore, "grade": &f.Grade,
+	}
+	for i := range f.Funds {
+		r := &f.Funds[i]
+		for j, c := range []*Cell{&r.Label, &r.Initial, &r.Budget, &r.Exec, &r.Weight, &r.Rate, &r.Score} {
+			m[fmt.Sprintf("funds.%d.%s", i, fundCols[j])] = c
+		}
+	}
+	for i := range f.Indicators {
+		r := &f.Indicators[i]
+		for j, c := range r.cells() {
+			m[fmt.Sprintf("ind.%d.%s", i, indCols[j])] = c
+		}
+	}
+	return m
+}
+
+func (r *Indicator) cells() []*Cell {
+	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason}
 }

@@ -1,0 +1,75 @@
+// Package soffice drives a headless LibreOffice for tests: convert a
+// workbook (which recalculates it) and render it to PDF.
+package soffice
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Required reports whether tests must fail, not skip, without LibreOffice
+// (CI sets XLSXEVAL_REQUIRE_SOFFICE=1).
+func Required() bool { return os.Getenv("XLSXEVAL_REQUIRE_SOFFICE") == "1" }
+
+// Path returns the soffice binary, or "".
+func Path() string {
+	for _, n := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Need skips t without LibreOffice, or fails it where it is required.
+func Need(t testing.TB) string {
+	t.Helper()
+	p := Path()
+	if p == "" {
+		if Required() {
+			t.Fatal("LibreOffice (soffice) is required here but not installed")
+		}
+		t.Skip("LibreOffice not installed; set XLSXEVAL_REQUIRE_SOFFICE=1 to require it")
+	}
+	return p
+}
+
+// One LibreOffice at a time: concurrent instances on one profile fail.
+var mu sync.Mutex
+
+// Convert converts in to the given filter ("xlsx", "pdf", "csv:...") into
+// outDir and returns the output path. LibreOffice recalculates formulas
+// on load, so a converted xlsx carries LibreOffice's values.
+func Convert(in, outDir, to string) (string, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	p := Path()
+	if p == "" {
+		return "", fmt.Errorf("soffice not found")
+	}
+	prof, err := os.MkdirTemp("", "xlsxeval-lo-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(prof)
+	cmd := exec.Command(p, "-env:UserInstallation=file://"+prof, "--headless", "--norestore",
+		"--convert-to", to, "--outdir", outDir, in)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("soffice: %v: %s", err, out)
+	}
+	ext := to
+	if i := strings.IndexByte(ext, ':'); i >= 0 {
+		ext = ext[:i]
+	}
+	res := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))+"."+ext)
+	if _, err := os.Stat(res); err != nil {
+		return "", fmt.Errorf("soffice wrote no %s: %s", res, out)
+	}
+	return res, nil
+}
