@@ -53,9 +53,9 @@ type Expr interface {
 func Excel(e Expr, r Refs) string { s, _ := e.excel(r); return s }
 
 const (
-	precCmp = 1
-	precAdd = 2
-	precMul = 3
+	precCmp  = 1
+	precAdd  = 2
+	precMul  = 3
 	precAtom = 4
 )
 
@@ -97,14 +97,14 @@ func Or(c ...Expr) Expr  { return call{fn: "OR", args: c} }
 
 // Round rounds half away from zero, like Excel's ROUND.
 func Round(a Expr, places int32) Expr { return call{fn: "ROUND", args: []Expr{a}, n: places} }
-func If(c, a, b Expr) Expr           { return ifx{c, a, b} }
-func Eq(a, b Expr) Expr              { return cmp{"=", a, b} }
-func Ge(a, b Expr) Expr              { return cmp{">=", a, b} }
-func Gt(a, b Expr) Expr              { return cmp{">", a, b} }
-func Le(a, b Expr) Expr              { return cmp{"<=", a, b} }
-func Lt(a, b Expr) Expr              { return cmp{"<", a, b} }
+func If(c, a, b Expr) Expr            { return ifx{c, a, b} }
+func Eq(a, b Expr) Expr               { return cmp{"=", a, b} }
+func Ge(a, b Expr) Expr               { return cmp{">=", a, b} }
+func Gt(a, b Expr) Expr               { return cmp{">", a, b} }
+func Le(a, b Expr) Expr               { return cmp{"<=", a, b} }
+func Lt(a, b Expr) Expr               { return cmp{"<", a, b} }
 
-func (e numLit) Eval(Env) (Val, error) { return NumVal(Exact(e.d)), nil }
+func (e numLit) Eval(Env) (Val, error)    { return NumVal(Exact(e.d)), nil }
 func (e numLit) excel(Refs) (string, int) { return e.d.String(), precAtom }
 
 func (e strLit) Eval(Env) (Val, error) { return StrVal(e.s), nil }

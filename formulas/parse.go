@@ -57,7 +57,9 @@ var levelNames = [...]string{"", "未达成指标且效果较差", "部分达成
 func (l Level) String() string { return levelNames[l] }
 
 // LevelChoices are the dropdown entries for qualitative actuals.
-func LevelChoices() []string { return []string{levelNames[LevelMet], levelNames[LevelPartial], levelNames[LevelMissed]} }
+func LevelChoices() []string {
+	return []string{levelNames[LevelMet], levelNames[LevelPartial], levelNames[LevelMissed]}
+}
 
 // levelWords are searched in order; the first found decides the level.
 var levelWords = []struct {

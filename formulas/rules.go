@@ -55,10 +55,12 @@ func lvlIs(l Level) Expr {
 }
 
 // Cap is ind.cap: the highest score the completion allows.
-//   positive (≥ >): met when a ≥ t → w; missed → w × a ÷ t
-//   reverse (≤ <):  met when a ≤ t → w; missed → w × t ÷ a
-//   exact (=):      met when a = t → w; missed → w × min(a ÷ t, t ÷ a)
-//   qualitative:    达成 → w; 部分达成 → under 80%; 未达成 → under 50%.
+//
+//	positive (≥ >): met when a ≥ t → w; missed → w × a ÷ t
+//	reverse (≤ <):  met when a ≤ t → w; missed → w × t ÷ a
+//	exact (=):      met when a = t → w; missed → w × min(a ÷ t, t ÷ a)
+//	qualitative:    达成 → w; 部分达成 → under 80%; 未达成 → under 50%.
+//
 // "Under" is rendered as one displayed unit (10^-places) below the bound,
 // so the cap is inclusive everywhere.
 func Cap(p *Profile) Expr {
