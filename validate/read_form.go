@@ -1,0 +1,494 @@
+package validate
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+// header is a header row found by its labels: the canonical label of each
+// column, and the last row the header occupies (headers may span two).
+type header struct {
+	row, end int
+	col      map[string]int
+}
+
+func (h header) has(l string) bool { _, ok := h.col[l]; return ok }
+
+// minCol is the leftmost labelled column: row labels sit left of it.
+func (h header) minCol() int {
+	m := -1
+	for _, c := range h.col {
+		if m < 0 || c < m {
+			m = c
+		}
+	}
+	return m
+}
+
+var (
+	fundsHead = []string{lInitial, lBudget, lExec, lWeight, lRate, lScore}
+	indHead   = []string{lL1, lL2, lL3, lTarget, lActual, lWeight, lScore, lReason}
+)
+
+// findHeader returns the first row at or after from (other than skip)
+// carrying the labels in want for which ok holds.
+func findHeader(g *grid, from, skip int, want []string, ok func(header) bool) (header, bool) {
+	for r := from; r < g.rows(); r++ {
+		if r == skip {
+			continue
+		}
+		h := header{row: r, end: r, col: map[string]int{}}
+		g.headerRow(&h, r, want)
+		if !ok(h) {
+			continue
+		}
+		for _, c := range h.col {
+			h.end = max(h.end, g.below(r, c)-1)
+		}
+		if h.end > r { // a two-row header: labels may sit in its second row
+			g.headerRow(&h, h.end, want)
+		}
+		return h, true
+	}
+	return header{}, false
+}
+
+func (g *grid) headerRow(h *header, r int, want []string) {
+	for c := 0; c < g.width(r); c++ {
+		if g.at(r, c) == "" {
+			continue
+		}
+		for _, l := range want {
+			if !h.has(l) && g.is(r, c, l) {
+				h.col[l] = c
+				break
+			}
+		}
+	}
+}
+
+func isFundsHead(h header) bool {
+	n := 0
+	for _, l := range []string{lInitial, lBudget, lExec} {
+		if h.has(l) {
+			n++
+		}
+	}
+	return n >= 2 && (h.has(lRate) || h.has(lScore))
+}
+
+func isIndHead(h header) bool {
+	return len(h.col) >= 4 && h.has(lWeight) && h.has(lScore) &&
+		(h.has(lL3) || h.has(lTarget) || h.has(lActual))
+}
+
+// readByLabels reads a form laid out like the seed, wherever its parts
+// sit, or returns nil when the sheet has neither a funds nor an
+// indicator header.
+func readByLabels(g *grid) *form.Form {
+	fh, hasFunds := findHeader(g, 0, -1, fundsHead, isFundsHead)
+	ih, hasInd := findHeader(g, 0, fh.row, indHead, isIndHead)
+	if !hasFunds {
+		fh.row = -1
+	}
+	if !hasInd {
+		ih.row, ih.end = g.rows(), g.rows()
+	}
+	if !hasFunds && !hasInd {
+		return nil
+	}
+	fm := &form.Form{Sheet: g.sheet}
+	top := ih.row
+	if hasFunds && fh.row < top {
+		top = fh.row
+	}
+	readHead(g, fm, top)
+	goalsFrom := top
+	if hasFunds {
+		goalsFrom = readFunds(g, fm, fh, ih.row)
+	}
+	readGoals(g, fm, goalsFrom, ih.row)
+	if hasInd {
+		readIndicators(g, fm, ih)
+	}
+	return fm
+}
+
+// readHead reads the title, year, 项目名称, 主管部门 and 实施单位 above row top.
+func readHead(g *grid, fm *form.Form, top int) {
+	want := []struct {
+		l string
+		c *form.Cell
+	}{{lProject, &fm.Project}, {lDepartment, &fm.Department}, {lUnit, &fm.Unit}}
+	for r := 0; r < top; r++ {
+		for c := 0; c < g.width(r); c++ {
+			if g.at(r, c) == "" {
+				continue
+			}
+			for _, w := range want {
+				if !w.c.Found() {
+					if v, ok := g.labelled(r, c, w.l); ok {
+						*w.c = v
+						break
+					}
+				}
+			}
+		}
+	}
+	headEnd := top
+	if fm.Project.Found() {
+		headEnd = rowOf(fm.Project.Ref)
+	}
+	fm.Year = findYear(g, headEnd)
+	fm.Title = findTitle(g, headEnd, fm.Year.Ref)
+}
+
+// labelled reads the field labelled l at (r, c): the value right of the
+// label, or after the colon when label and value share the cell.
+func (g *grid) labelled(r, c int, l string) (form.Cell, bool) {
+	if g.is(r, c, l) {
+		return g.valueRight(r, c), true
+	}
+	if lab, val, ok := splitLabel(g.at(r, c)); ok && g.lb.match(normLabel(lab), l) {
+		return valueCell(g.cellAt(r, c), val), true
+	}
+	return form.Cell{}, false
+}
+
+// valueRight is the value of the label at (r, c): the first filled cell to
+// its right unless that is another label, else the cell next to it.
+func (g *grid) valueRight(r, c int) form.Cell {
+	start := g.right(r, c)
+	for cc := start; cc < g.width(r); cc++ {
+		if g.at(r, cc) == "" {
+			continue
+		}
+		if g.known(r, cc) {
+			break
+		}
+		return g.cell(r, cc)
+	}
+	return g.cell(r, start)
+}
+
+var (
+	yearOnly = regexp.MustCompile(`^\(?(\d{4})(?:年度|年)?\)?$`)
+	yearIn   = regexp.MustCompile(`(\d{4})年度`)
+)
+
+// findYear finds (2024年度) in any spelling in the rows above end.
+func findYear(g *grid, end int) form.Cell {
+	var embedded form.Cell
+	for r := 0; r < end && r < g.rows(); r++ {
+		for c := 0; c < g.width(r); c++ {
+			t := formulas.Normalize(g.at(r, c))
+			if t == "" {
+				continue
+			}
+			if m := yearOnly.FindStringSubmatch(t); m != nil && plausibleYear(m[1]) {
+				x := g.cellAt(r, c)
+				setYear(&x, m[1])
+				return x
+			}
+			if m := yearIn.FindStringSubmatch(t); m != nil && !embedded.Found() && plausibleYear(m[1]) {
+				embedded = valueCell(g.cellAt(r, c), m[0])
+				setYear(&embedded, m[1])
+			}
+		}
+	}
+	return embedded
+}
+
+func plausibleYear(s string) bool {
+	y, _ := strconv.Atoi(s)
+	return y >= 1990 && y <= 2100
+}
+
+func setYear(x *form.Cell, y string) {
+	d := decimal.RequireFromString(y)
+	x.Num, x.Places, x.Percent = &d, 0, false
+}
+
+// findTitle is the cell naming the form above row end; failing that the
+// first text above it that is neither the year nor a label.
+func findTitle(g *grid, end int, yearRef string) form.Cell {
+	var first form.Cell
+	for r := 0; r < end && r < g.rows(); r++ {
+		for c := 0; c < g.width(r); c++ {
+			t := g.at(r, c)
+			if t == "" || a1Of(r, c) == yearRef {
+				continue
+			}
+			if strings.Contains(t, "自评表") || strings.Contains(t, "评价表") {
+				return g.cellAt(r, c)
+			}
+			if !first.Found() && !g.known(r, c) {
+				if _, _, ok := splitLabel(t); !ok {
+					first = g.cellAt(r, c)
+				}
+			}
+		}
+	}
+	return first
+}
+
+// readFunds reads the funds block under header h, stopping at row stop,
+// and returns the row after its last fund row.
+func readFunds(g *grid, fm *form.Form, h header, stop int) int {
+	left := h.minCol()
+	fm.FundsLabel = fundsLabel(g, h, left)
+	fm.AmountUnit = amountUnit(g, h, fm.FundsLabel.Text)
+	next := h.end + 1
+	var found [form.NumFunds]bool
+	for r := h.end + 1; r < stop && r < g.rows(); r++ {
+		if g.rowHas(r, 0, g.width(r), lGoals) || g.rowHas(r, 0, g.width(r), lGoal) {
+			break
+		}
+		for c := 0; c < left; c++ {
+			if g.at(r, c) == "" {
+				continue
+			}
+			if i := fundIndex(g, r, c); i >= 0 && !found[i] {
+				found[i] = true
+				fm.Funds[i] = fundRow(g, h, r, c)
+				next = r + 1
+				break
+			}
+		}
+	}
+	return next
+}
+
+func fundIndex(g *grid, r, c int) int {
+	for i, l := range fundLabels {
+		if g.is(r, c, l) {
+			return i
+		}
+	}
+	return -1
+}
+
+func fundRow(g *grid, h header, r, c int) form.FundRow {
+	at := func(l string) form.Cell {
+		if col, ok := h.col[l]; ok {
+			return g.cell(r, col)
+		}
+		return form.Cell{}
+	}
+	return form.FundRow{
+		Label: g.cell(r, c), Initial: at(lInitial), Budget: at(lBudget), Exec: at(lExec),
+		Weight: at(lWeight), Rate: at(lRate), Score: at(lScore),
+	}
+}
+
+// fundsLabel is the 项目资金 (万元) cell left of the amount columns.
+func fundsLabel(g *grid, h header, left int) form.Cell {
+	var first form.Cell
+	for _, r := range []int{h.row, h.row - 1} {
+		for c := 0; c < left; c++ {
+			if g.at(g.origin(r, c)) == "" {
+				continue
+			}
+			if g.is(r, c, lFunds) || strings.Contains(g.label(r, c), "资金") {
+				return g.cell(r, c)
+			}
+			if !first.Found() && r == h.row {
+				first = g.cell(r, c)
+			}
+		}
+	}
+	return first
+}
+
+// amountUnit is 万元 or 元 as the funds label or an amount header says.
+func amountUnit(g *grid, h header, label string) string {
+	texts := []string{label}
+	for r := h.row; r <= h.end; r++ {
+		for c := 0; c < g.width(r); c++ {
+			texts = append(texts, g.at(r, c))
+		}
+	}
+	for _, t := range texts {
+		if u := unitIn(t); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// rowHas reports whether a cell of row r in columns [c0, c1) is labelled l.
+func (g *grid) rowHas(r, c0, c1 int, l string) bool {
+	_, ok := g.findIn(r, c0, c1, l)
+	return ok
+}
+
+func (g *grid) findIn(r, c0, c1 int, l string) (int, bool) {
+	for c := c0; c < c1 && c < g.width(r); c++ {
+		if g.at(r, c) != "" && g.is(r, c, l) {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// readGoals reads 预期目标 and 实际完成情况 in rows [from, stop).
+func readGoals(g *grid, fm *form.Form, from, stop int) {
+	for r := max(from, 0); r < stop && r < g.rows(); r++ {
+		for c := 0; c < g.width(r); c++ {
+			if g.at(r, c) == "" {
+				continue
+			}
+			switch {
+			case !fm.Goal.Found() && g.is(r, c, lGoal):
+				fm.Goal = g.goalValue(r, c, stop)
+			case !fm.Done.Found() && g.is(r, c, lDone):
+				fm.Done = g.goalValue(r, c, stop)
+			}
+		}
+	}
+	if fm.Goal.Found() || fm.Done.Found() {
+		return
+	}
+	// No sub-labels: a single text right of 年度总体目标 is the goal.
+	for r := max(from, 0); r < stop && r < g.rows(); r++ {
+		if c, ok := g.findIn(r, 0, g.width(r), lGoals); ok {
+			fm.Goal = g.valueRight(r, c)
+			return
+		}
+	}
+}
+
+// goalValue is the text under a goal label (the seed's layout), or right
+// of it; when both are empty, the cell under it.
+func (g *grid) goalValue(r, c, stop int) form.Cell {
+	b := g.below(r, c)
+	if b < stop && g.at(g.origin(b, c)) != "" && !g.known(b, c) {
+		return g.cell(b, c)
+	}
+	if v := g.valueRight(r, c); !v.Empty() {
+		return v
+	}
+	if b < stop {
+		return g.cell(b, c)
+	}
+	return g.valueRight(r, c)
+}
+
+// readIndicators reads the indicator rows under header h down to the
+// 总分 row, then 总分 and 评分等级.
+func readIndicators(g *grid, fm *form.Form, h header) {
+	left := g.width(h.row)
+	if c, ok := h.col[lWeight]; ok {
+		left = c
+	}
+	end := g.rows()
+	total := -1
+	for r := h.end + 1; r < g.rows(); r++ {
+		if g.rowHas(r, 0, left, lTotal) {
+			total, end = r, r
+			break
+		}
+		if g.rowHas(r, 0, g.width(r), lGrade) {
+			end = r
+			break
+		}
+	}
+	for r := h.end + 1; r < end; r++ {
+		if ind, ok := g.indicator(h, r, fm.Indicators); ok {
+			fm.Indicators = append(fm.Indicators, ind)
+		}
+	}
+	if total >= 0 {
+		fm.TotalWeight = g.colCell(h, total, lWeight)
+		fm.TotalScore = g.colCell(h, total, lScore)
+	}
+	for r := h.end + 1; r < g.rows(); r++ {
+		for c := 0; c < g.width(r); c++ {
+			if g.at(r, c) == "" {
+				continue
+			}
+			if v, ok := g.labelled(r, c, lGrade); ok {
+				fm.Grade = v
+				return
+			}
+		}
+	}
+}
+
+func (g *grid) colCell(h header, r int, l string) form.Cell {
+	if c, ok := h.col[l]; ok {
+		return g.cell(r, c)
+	}
+	return form.Cell{}
+}
+
+// indicator reads row r; ok is false for a row with nothing of its own
+// (a spacer, or only merged 一级/二级 running through it).
+func (g *grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator, bool) {
+	ind := form.Indicator{Row: r + 1}
+	own := false
+	for _, f := range []struct {
+		l string
+		c *form.Cell
+	}{{lL3, &ind.L3}, {lTarget, &ind.Target}, {lActual, &ind.Actual},
+		{lWeight, &ind.Weight}, {lScore, &ind.Score}, {lReason, &ind.Reason}} {
+		c, ok := h.col[f.l]
+		if !ok {
+			continue
+		}
+		*f.c = g.cell(r, c)
+		if or, _ := g.origin(r, c); or == r && typedIn(*f.c) {
+			own = true
+		}
+	}
+	var last *form.Indicator
+	if len(prev) > 0 {
+		last = &prev[len(prev)-1]
+	}
+	ind.L1, ind.L1Own = g.category(h, r, lL1, last, func(p *form.Indicator) form.Cell { return p.L1 }, true)
+	ind.L2, ind.L2Own = g.category(h, r, lL2, last, func(p *form.Indicator) form.Cell { return p.L2 }, !ind.L1Own)
+	own = own || (ind.L1Own && typedIn(ind.L1)) || (ind.L2Own && typedIn(ind.L2))
+	return ind, own
+}
+
+// category reads 一级/二级 at row r. A blank under a merged parent takes
+// the parent's value; a blank under an unmerged one takes the previous
+// indicator's, when inherit allows (二级 only within the same 一级).
+func (g *grid) category(h header, r int, l string, last *form.Indicator, of func(*form.Indicator) form.Cell, inherit bool) (form.Cell, bool) {
+	c, ok := h.col[l]
+	if !ok {
+		return form.Cell{}, true
+	}
+	or, oc := g.origin(r, c)
+	if or < r && or > h.end {
+		x := g.cellAt(or, oc)
+		x.Text = cleanName(x.Text)
+		return x, false
+	}
+	x := g.cellAt(r, c)
+	x.Text = cleanName(x.Text)
+	if x.Text == "" && inherit && last != nil && of(last).Found() {
+		return of(last), false
+	}
+	return x, true
+}
+
+// filled reports whether a cell holds something a person typed (a formula
+// with no value does not count).
+func typedIn(c form.Cell) bool { return !c.Empty() && c.Formula == "" }
+
+// rowOf is the 0-based row of an A1 reference.
+func rowOf(a1 string) int {
+	_, r, err := excelize.CellNameToCoordinates(a1)
+	if err != nil {
+		return -1
+	}
+	return r - 1
+}
