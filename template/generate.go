@@ -1,0 +1,118 @@
+package template
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+// Options are what `xlsxeval template` is told.
+type Options struct {
+	Profile  *formulas.Profile
+	Rows     int // indicator rows of a blank form
+	Year     int
+	Password string
+}
+
+// DefaultRows is the number of indicator rows of a blank form: the
+// seed's 12 and room to spare.
+const DefaultRows = 15
+
+// BlankName is the file name of a blank form written into a folder.
+const BlankName = Title + ".xlsx"
+
+// Blank builds a workbook with one blank form.
+func Blank(o Options) (*Workbook, error) {
+	w, err := NewWorkbook(o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	w.Password = o.Password
+	rows := o.Rows
+	if rows <= 0 {
+		rows = DefaultRows
+	}
+	return w, w.AddForm("自评表", nil, rows, o.Year)
+}
+
+// Build builds one workbook holding the given projects as sheets.
+func Build(prs []*Project, o Options) (*Workbook, error) {
+	w, err := NewWorkbook(o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	w.Password = o.Password
+	used := map[string]bool{}
+	for _, pr := range prs {
+		if err := w.AddForm(SheetName(pr.Name, used), pr, 0, o.Year); err != nil {
+			return nil, fmt.Errorf("项目 %q: %w", pr.Name, err)
+		}
+	}
+	return w, nil
+}
+
+// WriteSpec writes the spec's projects: one workbook per project into the
+// folder out, or all as sheets of the one workbook out when single. Every
+// workbook is built before any is written; on failure the files written
+// so far are removed. It returns the paths written.
+func WriteSpec(s *Spec, out string, single bool, o Options) ([]string, error) {
+	type job struct {
+		path string
+		data []byte
+	}
+	var jobs []job
+	if single {
+		w, err := Build(s.Projects, o)
+		if err != nil {
+			return nil, err
+		}
+		b, err := w.Bytes()
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, job{out, b})
+	} else {
+		for _, pr := range s.Projects {
+			w, err := Build([]*Project{pr}, o)
+			if err != nil {
+				return nil, err
+			}
+			b, err := w.Bytes()
+			if err != nil {
+				return nil, err
+			}
+			jobs = append(jobs, job{filepath.Join(out, SafeName(pr.FileBase())+".xlsx"), b})
+		}
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	var done []string
+	for _, j := range jobs {
+		if err := WriteAtomic(j.path, j.data); err != nil {
+			for _, p := range done {
+				os.Remove(p)
+			}
+			return nil, err
+		}
+		done = append(done, j.path)
+	}
+	return done, nil
+}
+
+// FromSpecFile reads and validates the spec at path, then writes its
+// workbooks (see WriteSpec). With single and out a folder, the workbook is
+// named after the spec. On a spec error nothing is written.
+func FromSpecFile(path, out string, single bool, o Options) ([]string, error) {
+	s, err := ReadSpec(path, o.Profile, o.Year)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(out); single && err == nil && st.IsDir() {
+		out = filepath.Join(out, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".xlsx")
+	}
+	return WriteSpec(s, out, single, o)
+}

@@ -1,0 +1,370 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+var indHeads = []string{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"}
+
+// indicator returns the spec's indicator i, or an empty one.
+func (s *sheetWriter) indicator(i int) *Indicator {
+	if s.pr != nil && i < len(s.pr.Indicators) {
+		return s.pr.Indicators[i]
+	}
+	return &Indicator{}
+}
+
+func (s *sheetWriter) indicators() {
+	st, lay := s.w.st, s.lay
+	for i, h := range indHeads {
+		s.set(Cell(colA+i, rowIndHead), s.label(h), st.label)
+	}
+	s.rowHeight(rowIndHead, 30)
+	for i := 0; i < lay.Rows; i++ {
+		s.indicatorRow(i)
+	}
+	s.mergeCategories()
+}
+
+func (s *sheetWriter) indicatorRow(i int) {
+	st, lay := s.w.st, s.lay
+	r := lay.IndRow(i)
+	x := s.indicator(i)
+	if !s.sameL1(i) {
+		s.set(Cell(colA, r), x.L1, s.given(x.L1, st.textIn, st.text))
+	} else {
+		s.set(Cell(colA, r), nil, st.text)
+	}
+	if !s.sameL2(i) {
+		s.set(Cell(colB, r), x.L2, s.given(x.L2, st.textIn, st.text))
+	} else {
+		s.set(Cell(colB, r), nil, st.text)
+	}
+	s.set(Cell(colC, r), x.L3, s.given(x.L3, st.textIn, st.labelL))
+	s.set(Cell(colD, r), x.Target, s.given(x.Target, st.textIn, st.text))
+	s.set(Cell(colE, r), x.Actual, st.textIn)
+	wStyle := st.numIn
+	if s.pr != nil && x.Weight != nil {
+		wStyle = st.num
+	}
+	s.setNum(Cell(colF, r), x.Weight, wStyle)
+	s.setNum(Cell(colG, r), x.Score, st.numIn)
+	s.set(Cell(colH, r), x.Reason, st.textIn)
+	s.helpers(i, x)
+	h := max(22, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
+	s.rowHeight(r, h)
+}
+
+// sameL1 and sameL2 report whether indicator i continues the category of
+// the row above, so its cell is merged into the parent's.
+func (s *sheetWriter) sameL1(i int) bool {
+	if s.pr == nil || i == 0 || i >= len(s.pr.Indicators) {
+		return false
+	}
+	return s.pr.Indicators[i].L1 == s.pr.Indicators[i-1].L1
+}
+
+func (s *sheetWriter) sameL2(i int) bool {
+	return s.sameL1(i) && s.pr.Indicators[i].L2 == s.pr.Indicators[i-1].L2
+}
+
+func (s *sheetWriter) mergeCategories() {
+	lay := s.lay
+	for _, c := range []struct {
+		col  int
+		same func(int) bool
+	}{{colA, s.sameL1}, {colB, s.sameL2}} {
+		start := 0
+		for i := 1; i <= lay.Rows; i++ {
+			if i < lay.Rows && c.same(i) {
+				continue
+			}
+			s.merge(Cell(c.col, lay.IndRow(start)), Cell(c.col, lay.IndRow(i-1)))
+			start = i
+		}
+	}
+}
+
+// Helpers is what the hidden helper cells of an indicator row show, as Go
+// computes it from the typed cells: numbers as decimals, "" for none.
+type Helpers struct {
+	Op, OpLen, T, A, Level, Cap any
+}
+
+// IndicatorHelpers computes the helper cells of a row from its 分值,
+// 年度指标值 and 实际完成值 as typed, the way the rendered formulas do.
+func IndicatorHelpers(p *formulas.Profile, weight *decimal.Decimal, target, actual string) (Helpers, error) {
+	h := Helpers{Op: decimal.Zero, OpLen: decimal.Zero, T: "", A: "", Level: decimal.Zero, Cap: ""}
+	tv, terr := formulas.Parse(target)
+	op := formulas.OpNone
+	if terr == nil {
+		op = tv.Op
+		if tv.Num != nil {
+			h.T = *tv.Num
+		}
+	} else if strings.TrimSpace(target) != "" {
+		// The formula reads the operator even where the number is missing.
+		op = tv.Op
+	}
+	h.Op = decimal.NewFromInt(int64(op))
+	h.OpLen = decimal.NewFromInt(int64(opLen(target, op)))
+	av, aerr := formulas.Parse(actual)
+	if aerr == nil && av.Num != nil && av.Op == formulas.OpNone {
+		h.A = *av.Num
+	}
+	lvl := formulas.LevelOf(actual)
+	if lvl == formulas.LevelNone && actual != "" && strings.TrimSpace(actual) == strings.TrimSpace(target) {
+		lvl = formulas.LevelMet
+	}
+	h.Level = decimal.NewFromInt(int64(lvl))
+	if weight == nil || strings.TrimSpace(target) == "" || actual == "" {
+		return h, nil
+	}
+	if op != formulas.OpNone && (h.T == "" || h.A == "") {
+		return h, nil
+	}
+	num := func(v any) formulas.Val {
+		if d, ok := v.(decimal.Decimal); ok {
+			return formulas.Num(d)
+		}
+		return formulas.Num(decimal.Zero)
+	}
+	env := formulas.Env{"w": formulas.Num(*weight), "t": num(h.T), "a": num(h.A), "op": num(h.Op), "lvl": num(h.Level)}
+	v, err := formulas.Point(formulas.Cap(p), env, p.Places)
+	if err != nil {
+		return h, err
+	}
+	h.Cap = v.Num.Lo
+	return h, nil
+}
+
+// opLen is the number of characters of the operator a target starts
+// with, as the OpLen formula counts them.
+func opLen(target string, op formulas.Op) int {
+	if op == formulas.OpNone {
+		return 0
+	}
+	t := []rune(strings.TrimSpace(target))
+	for i, r := range t {
+		if (r >= '0' && r <= '9') || r == '+' || r == '-' || r == '.' || r == ' ' {
+			return i
+		}
+	}
+	return len(t)
+}
+
+// helpers writes the hidden, locked helper cells of indicator i.
+func (s *sheetWriter) helpers(i int, x *Indicator) {
+	st, lay, p := s.w.st, s.lay, s.w.Profile
+	r := lay.IndRow(i)
+	c := func(col int) string { return Cell(col, r) }
+	var w *decimal.Decimal
+	if x.Weight != nil {
+		w = &x.Weight.Decimal
+	}
+	h, err := IndicatorHelpers(p, w, x.Target, x.Actual)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	s.formula(c(colOp), formulas.OpCodeFormula(c(colD)), h.Op, st.helper)
+	s.formula(c(colOpLen), formulas.OpLenFormula(c(colD)), h.OpLen, st.helper)
+	s.formula(c(colTNum), formulas.NumberFormula(c(colD), c(colOpLen)), h.T, st.helper)
+	s.formula(c(colANum), formulas.NumberFormula(c(colE), "0"), h.A, st.helper)
+	s.formula(c(colLevel), formulas.LevelFormula(c(colE), c(colD)), h.Level, st.helper)
+	s.formula(c(colCap), capFormula(p, r), h.Cap, st.helper)
+}
+
+// capFormula renders formulas.Cap for row r, blank while the row lacks
+// what the cap needs (so Excel shows no error on blank rows).
+func capFormula(p *formulas.Profile, r int) string {
+	c := func(col int) string { return Cell(col, r) }
+	refs := formulas.Refs{"w": c(colF), "t": c(colTNum), "a": c(colANum), "op": c(colOp), "lvl": c(colLevel)}
+	body := strings.TrimPrefix(formulas.Formula(formulas.Cap(p), refs, p.Places), "=")
+	return fmt.Sprintf(`=IF(OR(%s="",%s="",%s=""),"",IF(AND(%s>0,OR(%s="",%s="")),"",%s))`,
+		c(colF), c(colD), c(colE), c(colOp), c(colTNum), c(colANum), body)
+}
+
+// totals writes the 总分 and 评分等级 rows.
+func (s *sheetWriter) totals() {
+	st, lay, p := s.w.st, s.lay, s.w.Profile
+	tr, gr := lay.TotalRow(), lay.GradeRow()
+	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
+	var weights, scores []formulas.Interval
+	for i := 0; i < lay.Rows; i++ {
+		x := s.indicator(i)
+		if x.Weight != nil {
+			weights = append(weights, formulas.Exact(x.Weight.Decimal))
+		}
+		if x.Score != nil {
+			scores = append(scores, formulas.Exact(x.Score.Decimal))
+		}
+	}
+	s.box(Cell(colA, tr), Cell(colE, tr), s.label("总分"), st.label)
+	wv := s.point(formulas.WeightsSum(), formulas.Env{"funds_weight": formulas.Num(p.BudgetWeight), "weights": formulas.ListVal(weights)})
+	s.formula(Cell(colF, tr), formulas.Formula(formulas.WeightsSum(), formulas.Refs{
+		"funds_weight": Cell(colF, lay.FundRow(0)), "weights": fmt.Sprintf("%s:%s", Cell(colF, first), Cell(colF, last))}, p.Places), wv, st.formula)
+	fs, _ := s.w.cache[s.sheet][Cell(colH, lay.FundRow(0))].(decimal.Decimal)
+	tv := s.point(formulas.TotalScore(), formulas.Env{"funds_score": formulas.Num(fs), "scores": formulas.ListVal(scores)})
+	s.formula(Cell(colG, tr), formulas.Formula(formulas.TotalScore(), formulas.Refs{
+		"funds_score": Cell(colH, lay.FundRow(0)), "scores": fmt.Sprintf("%s:%s", Cell(colG, first), Cell(colG, last))}, p.Places), tv, st.formula)
+	s.set(Cell(colH, tr), nil, st.text)
+	s.rowHeight(tr, 24)
+	s.set(Cell(colA, gr), s.label("评分等级"), st.label)
+	total, _ := tv.(decimal.Decimal)
+	gv := s.point(formulas.Grade(p), formulas.Env{"total": formulas.Num(total)})
+	if s.err == nil {
+		s.err = s.w.File.SetCellStyle(s.sheet, Cell(colB, gr), Cell(colH, gr), st.grade)
+	}
+	s.formula(Cell(colB, gr), "="+formulas.Excel(formulas.Grade(p), formulas.Refs{"total": Cell(colG, tr)}), gv, st.grade)
+	s.merge(Cell(colB, gr), Cell(colH, gr))
+	s.rowHeight(gr, 24)
+}
+
+// validations adds dropdowns and value checks with Chinese prompts.
+func (s *sheetWriter) validations() {
+	lay, p := s.lay, s.w.Profile
+	unit := p.AmountUnit
+	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
+	col := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
+	amounts := fmt.Sprintf("%s:%s", Cell(colC, lay.FundRow(1)), Cell(colE, lay.FundRow(3)))
+	s.dv(amounts, func(dv *excelize.DataValidation) error {
+		dv.SetInput("金额", fmt.Sprintf("请填写金额 (%s), 保留两位小数, 不能为负数。", unit))
+		dv.SetError(excelize.DataValidationErrorStyleStop, "金额有误", "金额须为不小于 0 的数字。")
+		return dv.SetRange(0, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
+	})
+	s.dv(col(colG), func(dv *excelize.DataValidation) error {
+		dv.SetInput("得分", "得分须在 0 到本行分值之间; 低于分值时请填写偏差原因分析及改进措施。")
+		dv.SetError(excelize.DataValidationErrorStyleStop, "得分有误", "得分须为 0 到本行分值之间的数字。")
+		return dv.SetRange(0, fmt.Sprintf("$%s", Cell(colF, first)), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+	})
+	s.dv(col(colH), func(dv *excelize.DataValidation) error {
+		dv.SetInput("偏差原因", "得分低于分值时必须填写偏差原因分析及改进措施。")
+		return nil
+	})
+	for i := 0; i < lay.Rows; i++ {
+		s.rowValidations(i)
+	}
+	_ = p
+}
+
+// rowValidations adds the checks of indicator i: dropdowns and prompts for
+// what the unit fills in, none on what the department fixed.
+func (s *sheetWriter) rowValidations(i int) {
+	x := s.indicator(i)
+	r := s.lay.IndRow(i)
+	c := func(col int) string { return Cell(col, r) }
+	if x.L1 == "" {
+		s.dv(c(colA), func(dv *excelize.DataValidation) error {
+			dv.SetSqrefDropList(nameL1)
+			dv.SetInput("一级指标", "请从下拉列表中选择一级指标。")
+			dv.SetError(excelize.DataValidationErrorStyleStop, "一级指标有误", "请从下拉列表中选择一级指标。")
+			return nil
+		})
+	}
+	if x.L2 == "" {
+		s.dv(c(colB), func(dv *excelize.DataValidation) error {
+			dv.SetSqrefDropList(fmt.Sprintf(`INDIRECT("%s"&MATCH($%s,%s,0))`, nameL2, c(colA), nameL1))
+			dv.SetInput("二级指标", "请先选择一级指标, 再从下拉列表中选择其下的二级指标。")
+			dv.SetError(excelize.DataValidationErrorStyleStop, "二级指标有误", "二级指标须属于本行的一级指标。")
+			return nil
+		})
+	}
+	if x.Target == "" {
+		s.dv(c(colD), func(dv *excelize.DataValidation) error {
+			dv.SetInput("年度指标值", "写法如 ≥10.00(项)、≤17.52(万元)、=100.00(%); 定性指标如 健全。")
+			return nil
+		})
+	}
+	if x.Weight == nil || s.pr == nil {
+		s.dv(c(colF), func(dv *excelize.DataValidation) error {
+			dv.SetInput("分值", fmt.Sprintf("预算执行率分值 %s 与各指标分值合计须为 %s。", s.w.Profile.BudgetWeight, s.w.Profile.TotalWeight))
+			dv.SetError(excelize.DataValidationErrorStyleStop, "分值有误", "分值须为 0 到 100 之间的数字。")
+			return dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		})
+	}
+	tv, err := formulas.Parse(x.Target)
+	if x.Target != "" && err == nil && tv.Num == nil {
+		s.dv(c(colE), func(dv *excelize.DataValidation) error {
+			dv.SetSqrefDropList(nameLevels)
+			dv.SetInput("实际完成值", "定性指标: 请选择 "+strings.Join(formulas.LevelChoices(), " / ")+"。")
+			dv.SetError(excelize.DataValidationErrorStyleWarning, "完成情况", "定性指标请从下拉列表中选择完成程度。")
+			return nil
+		})
+		return
+	}
+	s.dv(c(colE), func(dv *excelize.DataValidation) error {
+		dv.SetInput("实际完成值", "写法与指标值一致, 如 10.00(项)、89.00(%); 定性指标填 "+strings.Join(formulas.LevelChoices(), " / ")+"。")
+		return nil
+	})
+}
+
+func (s *sheetWriter) dv(sqref string, fill func(*excelize.DataValidation) error) {
+	if s.err != nil {
+		return
+	}
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = sqref
+	if s.err = fill(dv); s.err == nil {
+		s.err = s.w.File.AddDataValidation(s.sheet, dv)
+	}
+}
+
+// conditional marks, while typing, a score above its cap (red), a missing
+// deviation reason (yellow) and weights not adding up (red).
+func (s *sheetWriter) conditional() {
+	lay, st, p := s.lay, s.w.st, s.w.Profile
+	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
+	rg := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
+	ref := func(c int) string { return "$" + Cell(c, first) }
+	cf := func(sqref, formula string, style int) {
+		if s.err == nil {
+			s.err = s.w.File.SetConditionalFormat(s.sheet, sqref, []excelize.ConditionalFormatOptions{
+				{Type: "formula", Criteria: formula, Format: &style}})
+		}
+	}
+	cf(rg(colG), fmt.Sprintf("AND(ISNUMBER(%s),ISNUMBER(%s),%s>%s)", ref(colG), ref(colCap), ref(colG), ref(colCap)), st.condRed)
+	cf(rg(colH), fmt.Sprintf(`AND(ISNUMBER(%s),ISNUMBER(%s),%s<%s,TRIM(%s)="")`, ref(colG), ref(colF), ref(colG), ref(colF), ref(colH)), st.condYellow)
+	tw := Cell(colF, lay.TotalRow())
+	cf(tw, fmt.Sprintf("%s<>%s", tw, p.TotalWeight.String()), st.condRed)
+}
+
+// page sets A4 landscape, one page wide, and the indicator header
+// repeated on every printed page.
+func (s *sheetWriter) page() {
+	f, lay := s.w.File, s.lay
+	if s.err != nil {
+		return
+	}
+	size, orient, one, zero, fit := 9, "landscape", 1, 0, true
+	if s.err = f.SetPageLayout(s.sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); s.err != nil {
+		return
+	}
+	if s.err = f.SetSheetProps(s.sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); s.err != nil {
+		return
+	}
+	m := 0.4
+	if s.err = f.SetPageMargins(s.sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m}); s.err != nil {
+		return
+	}
+	quoted := "'" + strings.ReplaceAll(s.sheet, "'", "''") + "'"
+	if s.err = f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: s.sheet,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, lay.IndHeadRow(), lay.IndHeadRow())}); s.err != nil {
+		return
+	}
+	s.err = f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.sheet,
+		RefersTo: fmt.Sprintf("%s!$A$1:$H$%d", quoted, lay.LastRow())})
+}
+
+func (s *sheetWriter) protect() {
+	if s.err == nil {
+		s.err = s.w.File.ProtectSheet(s.sheet, &excelize.SheetProtectionOptions{
+			Password: s.w.Password, SelectLockedCells: true, SelectUnlockedCells: true, FormatRows: true,
+		})
+	}
+}

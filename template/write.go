@@ -1,0 +1,378 @@
+package template
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+// Title is the form's title.
+const Title = "财政项目支出绩效自评表"
+
+// ListsSheet is the hidden sheet holding the dropdown lists.
+const ListsSheet = "_lists"
+
+// Workbook is a workbook being written: one or more forms.
+type Workbook struct {
+	File    *excelize.File
+	Profile *formulas.Profile
+	st      *styles
+	fps     []*form.Fingerprint
+	// cache holds the values formula cells show, computed in Go, by sheet
+	// and cell; written into the file by Save.
+	cache map[string]map[string]any
+	// Password protects each form sheet when set.
+	Password string
+}
+
+// NewWorkbook starts an empty workbook for profile p.
+func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
+	f := excelize.NewFile()
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	w := &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}}
+	if err := w.writeLists(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Names of the dropdown lists on ListsSheet.
+const (
+	nameL1     = "xe_L1"
+	nameL2     = "xe_L2_"
+	nameLevels = "xe_Levels"
+)
+
+// writeLists fills the hidden lists sheet: 一级指标 in column A, the
+// 二级指标 of the i-th 一级 in column i+1, levels in the next column.
+func (w *Workbook) writeLists() error {
+	f := w.File
+	if _, err := f.NewSheet(ListsSheet); err != nil {
+		return err
+	}
+	def := func(name string, col, n int) error {
+		ref := fmt.Sprintf("'%s'!$%s$1:$%s$%d", ListsSheet, colName(col), colName(col), max(n, 1))
+		return f.SetDefinedName(&excelize.DefinedName{Name: name, RefersTo: ref})
+	}
+	cats := w.Profile.Categories
+	for i, c := range cats {
+		if err := f.SetCellStr(ListsSheet, Cell(1, i+1), c.L1); err != nil {
+			return err
+		}
+		for j, l2 := range c.L2 {
+			if err := f.SetCellStr(ListsSheet, Cell(i+2, j+1), l2); err != nil {
+				return err
+			}
+		}
+		if err := def(fmt.Sprintf("%s%d", nameL2, i+1), i+2, len(c.L2)); err != nil {
+			return err
+		}
+	}
+	if err := def(nameL1, 1, len(cats)); err != nil {
+		return err
+	}
+	lc := len(cats) + 2
+	levels := formulas.LevelChoices()
+	for j, l := range levels {
+		if err := f.SetCellStr(ListsSheet, Cell(lc, j+1), l); err != nil {
+			return err
+		}
+	}
+	if err := def(nameLevels, lc, len(levels)); err != nil {
+		return err
+	}
+	return f.SetSheetVisible(ListsSheet, false)
+}
+
+// sheetWriter writes one form on one sheet.
+type sheetWriter struct {
+	w     *Workbook
+	sheet string
+	lay   Layout
+	pr    *Project // nil for a blank form
+	year  int
+	err   error
+	// vals are the inputs as typed, by cell, for the cached values.
+	vals map[string]string
+}
+
+// AddForm writes a form on a new sheet: blank when pr is nil (with rows
+// indicator rows), else prefilled from pr (one row per indicator).
+func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
+	if pr != nil {
+		rows = len(pr.Indicators)
+		if pr.Year != 0 {
+			year = pr.Year
+		}
+	}
+	if _, err := w.File.NewSheet(sheet); err != nil {
+		return err
+	}
+	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}}
+	w.cache[sheet] = map[string]any{}
+	s.write()
+	if s.err != nil {
+		return s.err
+	}
+	w.fps = append(w.fps, s.lay.Fingerprint(sheet))
+	return nil
+}
+
+func (s *sheetWriter) write() {
+	s.columns()
+	s.head()
+	s.funds()
+	s.goal()
+	s.indicators()
+	s.totals()
+	s.validations()
+	s.conditional()
+	s.page()
+	s.protect()
+}
+
+// set writes a value with a style; the first error sticks.
+func (s *sheetWriter) set(ref string, v any, style int) {
+	if s.err != nil {
+		return
+	}
+	if v != nil {
+		if str, ok := v.(string); ok {
+			s.vals[ref] = str
+			s.err = s.w.File.SetCellStr(s.sheet, ref, str)
+		} else {
+			s.err = s.w.File.SetCellValue(s.sheet, ref, v)
+		}
+	}
+	if s.err == nil {
+		s.err = s.w.File.SetCellStyle(s.sheet, ref, ref, style)
+	}
+}
+
+// setNum writes a typed amount or score, kept exact.
+func (s *sheetWriter) setNum(ref string, d *Dec, style int) {
+	if d == nil {
+		s.set(ref, nil, style)
+		return
+	}
+	s.vals[ref] = d.String()
+	if s.err == nil {
+		s.err = s.w.File.SetCellDefault(s.sheet, ref, d.String())
+	}
+	s.set(ref, nil, style)
+}
+
+// formula writes a formula cell with the value Go computes for it.
+func (s *sheetWriter) formula(ref, f string, cached any, style int) {
+	if s.err != nil {
+		return
+	}
+	s.err = s.w.File.SetCellFormula(s.sheet, ref, strings.TrimPrefix(f, "="))
+	s.w.cache[s.sheet][ref] = cached
+	s.set(ref, nil, style)
+}
+
+func (s *sheetWriter) merge(a, b string) {
+	if s.err == nil && a != b {
+		s.err = s.w.File.MergeCell(s.sheet, a, b)
+	}
+}
+
+// box merges a..b and styles every cell of it (borders on merged cells).
+func (s *sheetWriter) box(a, b string, v any, style int) {
+	if s.err == nil {
+		s.err = s.w.File.SetCellStyle(s.sheet, a, b, style)
+	}
+	s.set(a, v, style)
+	s.merge(a, b)
+}
+
+// widths fit the seed's text at 宋体 11.
+var widths = map[int]float64{colA: 11, colB: 15, colC: 24, colD: 17, colE: 17, colF: 9, colG: 10, colH: 30}
+
+func (s *sheetWriter) columns() {
+	f := s.w.File
+	for c, wd := range widths {
+		if s.err == nil {
+			s.err = f.SetColWidth(s.sheet, colName(c), colName(c), wd)
+		}
+	}
+	if s.err == nil {
+		s.err = f.SetColVisible(s.sheet, colName(colOp)+":"+colName(lastCol), false)
+	}
+}
+
+// label returns the profile's label for a canonical name.
+func (s *sheetWriter) label(canonical string) string { return s.w.Profile.Labels(canonical)[0] }
+
+func (s *sheetWriter) head() {
+	st := s.w.st
+	s.box(Cell(colA, rowTitle), Cell(colH, rowTitle), Title, st.title)
+	s.box(Cell(colA, rowYear), Cell(colH, rowYear), fmt.Sprintf("(%d年度)", s.year), st.year)
+	s.rowHeight(rowTitle, 36)
+	s.rowHeight(rowYear, 20)
+	var name, dept, unit string
+	if s.pr != nil {
+		name, dept, unit = s.pr.Name, s.pr.Department, s.pr.Unit
+	}
+	s.box(Cell(colA, rowProject), Cell(colB, rowProject), s.label("项目名称"), st.label)
+	s.box(Cell(colC, rowProject), Cell(colH, rowProject), name, s.given(name, st.textIn, st.labelL))
+	s.box(Cell(colA, rowDept), Cell(colB, rowDept), s.label("主管部门"), st.label)
+	s.box(Cell(colC, rowDept), Cell(colD, rowDept), dept, s.given(dept, st.textIn, st.labelL))
+	s.box(Cell(colE, rowDept), Cell(colF, rowDept), s.label("实施单位"), st.label)
+	s.box(Cell(colG, rowDept), Cell(colH, rowDept), unit, s.given(unit, st.textIn, st.labelL))
+	s.rowHeight(rowProject, 24)
+	s.rowHeight(rowDept, max(24, textHeight(dept, widths[colC]+widths[colD]), textHeight(unit, widths[colG]+widths[colH])))
+}
+
+// given picks the locked style for what the department filled in (a
+// spec's value), the input style otherwise.
+func (s *sheetWriter) given(v string, in, fixed int) int {
+	if s.pr != nil && v != "" {
+		return fixed
+	}
+	return in
+}
+
+var fundLabels = [form.NumFunds]string{"年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"}
+
+func (s *sheetWriter) funds() {
+	st, lay, p := s.w.st, s.lay, s.w.Profile
+	s.box(Cell(colA, rowFundsHead), Cell(colB, rowFundsHead), lay.amountHeader(), st.label)
+	for i, h := range []string{"年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分"} {
+		c := Cell(colC+i, rowFundsHead)
+		if h == "执行率(%)" {
+			s.set(c, s.label("执行率")+"(%)", st.label)
+		} else {
+			s.set(c, s.label(h), st.label)
+		}
+	}
+	s.box(Cell(colA, lay.FundRow(0)), Cell(colA, lay.FundRow(form.NumFunds-1)), "", st.text)
+	// Typed amounts of the three parts; the total row sums them.
+	amounts := [form.NumFunds][3]decimal.Decimal{}
+	for i := form.FundCurrent; i < form.NumFunds; i++ {
+		r := lay.FundRow(i)
+		var fig Figures
+		if s.pr != nil && s.pr.Funds.Row(i) != nil {
+			fig = *s.pr.Funds.Row(i)
+		}
+		lbl := s.label(fundLabels[i])
+		if i == form.FundCurrent {
+			lbl = "其中:" + lbl
+		}
+		s.set(Cell(colB, r), lbl, st.labelL)
+		for j, d := range []*Dec{fig.Initial, fig.Budget, fig.Exec} {
+			style := st.amountIn
+			if d != nil && j < 2 {
+				style = st.num // the department's budget figures
+			}
+			s.setNum(Cell(colC+j, r), d, style)
+			if d != nil {
+				amounts[i][j] = d.Decimal
+			}
+		}
+		s.set(Cell(colF, r), "-", st.dash)
+		s.set(Cell(colH, r), "-", st.dash)
+	}
+	s.set(Cell(colB, lay.FundRow(form.FundTotal)), s.label("年度资金总额"), st.labelL)
+	tr := lay.FundRow(form.FundTotal)
+	for j := 0; j < 3; j++ {
+		refs := formulas.Refs{"current": Cell(colC+j, lay.FundRow(form.FundCurrent)),
+			"carry": Cell(colC+j, lay.FundRow(form.FundCarry)), "other": Cell(colC+j, lay.FundRow(form.FundOther))}
+		// Not rounded: the rate of the total row divides the unrounded
+		// amounts, as the seed's 99.88 for 17.50 / 17.52 shows.
+		v := s.exact(formulas.FundsSum(), formulas.Env{
+			"current": formulas.Num(amounts[form.FundCurrent][j]), "carry": formulas.Num(amounts[form.FundCarry][j]),
+			"other": formulas.Num(amounts[form.FundOther][j])})
+		s.formula(Cell(colC+j, tr), "="+formulas.Excel(formulas.FundsSum(), refs), v, st.formula)
+		amounts[form.FundTotal][j] = v.(decimal.Decimal)
+	}
+	s.setNum(Cell(colF, tr), &Dec{p.BudgetWeight}, st.num)
+	for i := 0; i < form.NumFunds; i++ {
+		r := lay.FundRow(i)
+		refs := formulas.Refs{"budget": Cell(colD, r), "exec": Cell(colE, r)}
+		v := s.point(formulas.ExecRate(), formulas.Env{"budget": formulas.Num(amounts[i][1]), "exec": formulas.Num(amounts[i][2])})
+		s.formula(Cell(colG, r), formulas.Formula(formulas.ExecRate(), refs, p.Places), v, st.formula)
+		if i == form.FundTotal {
+			sv := s.point(formulas.FundsScore(), formulas.Env{"weight": formulas.Num(p.BudgetWeight), "rate": formulas.Num(v.(decimal.Decimal))})
+			s.formula(Cell(colH, r), formulas.Formula(formulas.FundsScore(), formulas.Refs{"weight": Cell(colF, r), "rate": Cell(colG, r)}, p.Places), sv, st.formula)
+		}
+		s.rowHeight(r, 22)
+	}
+}
+
+// exact evaluates e on exact inputs without rounding.
+func (s *sheetWriter) exact(e formulas.Expr, env formulas.Env) any {
+	v, err := e.Eval(env)
+	if err != nil {
+		if s.err == nil {
+			s.err = err
+		}
+		return ""
+	}
+	return v.Num.Lo
+}
+
+// point evaluates e on exact inputs as the spreadsheet does: a decimal
+// for numbers, a string for text.
+func (s *sheetWriter) point(e formulas.Expr, env formulas.Env) any {
+	v, err := formulas.Point(e, env, s.w.Profile.Places)
+	if err != nil {
+		if s.err == nil {
+			s.err = err
+		}
+		return ""
+	}
+	if v.IsStr {
+		return strings.Join(v.Strs, "")
+	}
+	return v.Num.Lo
+}
+
+func (s *sheetWriter) goal() {
+	st := s.w.st
+	var goal, done string
+	if s.pr != nil {
+		goal, done = s.pr.Goal, s.pr.Done
+	}
+	s.box(Cell(colA, rowGoalHead), Cell(colA, rowGoal), "年度总体目标", st.label)
+	s.box(Cell(colB, rowGoalHead), Cell(colE, rowGoalHead), "预期目标", st.label)
+	s.box(Cell(colF, rowGoalHead), Cell(colH, rowGoalHead), "实际完成情况", st.label)
+	s.box(Cell(colB, rowGoal), Cell(colE, rowGoal), goal, s.given(goal, st.textIn, st.labelL))
+	s.box(Cell(colF, rowGoal), Cell(colH, rowGoal), done, st.textIn)
+	wGoal := widths[colB] + widths[colC] + widths[colD] + widths[colE]
+	wDone := widths[colF] + widths[colG] + widths[colH]
+	s.rowHeight(rowGoalHead, 22)
+	s.rowHeight(rowGoal, max(60, textHeight(goal, wGoal), textHeight(done, wDone)))
+}
+
+// textHeight estimates the row height (points) that shows text wrapped
+// in a width of w characters at 宋体 11: CJK characters take two.
+func textHeight(text string, w float64) float64 {
+	units := 0
+	for _, r := range text {
+		if utf8.RuneLen(r) > 1 {
+			units += 2
+		} else {
+			units++
+		}
+	}
+	perLine := int(w) - 1
+	lines := 1 + units/max(perLine, 1)
+	return float64(lines)*14.5 + 6
+}
+
+func (s *sheetWriter) rowHeight(r int, h float64) {
+	if s.err == nil {
+		s.err = s.w.File.SetRowHeight(s.sheet, r, min(h, 409))
+	}
+}
