@@ -92,9 +92,13 @@ func Checks() []*Check {
 	return out
 }
 
-// Run applies every check to f and returns the findings in a stable order:
+// Run applies every check to f under profile p (nil: formulas.Default())
+// and returns the findings in a stable order:
 // by row, column, then rule.
 func Run(f *form.Form, p *formulas.Profile) []Finding {
+	if p == nil {
+		p = formulas.Default()
+	}
 	var out []Finding
 	for _, c := range Checks() {
 		pass := &Pass{Form: f, Profile: p, check: c, out: &out}

@@ -29,27 +29,39 @@ type Figure struct {
 	Range, Rounded formulas.Interval
 }
 
-// Summary is what Recompute derives from a form's inputs.
+// Summary is what Recompute derives from a form's inputs: each figure as
+// the cell would show it ("" when it cannot be computed), and in Figures
+// with its decimal value and the range the inputs' rounding allows.
 type Summary struct {
-	Places     int32
-	Rates      [form.NumFunds]Figure // 执行率 per funds row
-	FundsScore Figure                // 预算执行率 得分
-	Total      Figure                // 总分 得分
+	Rate       string // 执行率 of 年度资金总额
+	FundsScore string // 预算执行率 得分
+	Total      string // 总分 得分
 	// Grade is the band of the shown total (taken as exact) when the form
-	// shows one, else of the recomputed Total; "" when unknown.
+	// shows one, else of the recomputed total.
 	Grade string
 	// Rescaled is set when 不适用 indicators were left out and the total
 	// rescaled (Profile.Rescale).
 	Rescaled bool
+	Places   int32
+	Figures  Figures
+}
+
+// Figures are the recomputed figures in full.
+type Figures struct {
+	Rates             [form.NumFunds]Figure // 执行率 per funds row
+	FundsScore, Total Figure
 }
 
 // Recompute derives the funds rates and score, the total and the grade from
-// f's inputs. Reports use it where a formula cell shows nothing (a template
-// never opened in a spreadsheet).
+// f's inputs with profile p (nil: formulas.Default()). Reports use it where a
+// formula cell shows nothing (a template never opened in a spreadsheet).
 func Recompute(f *form.Form, p *formulas.Profile) Summary {
 	c := newCalc(f, p)
-	return Summary{Places: c.places, Rates: c.rate, FundsScore: c.fundsScore,
-		Total: c.total, Grade: c.grade(), Rescaled: c.rescaled}
+	return Summary{
+		Rate: c.rate[form.FundTotal].Text, FundsScore: c.fundsScore.Text, Total: c.total.Text,
+		Grade: c.grade(), Rescaled: c.rescaled, Places: c.places,
+		Figures: Figures{Rates: c.rate, FundsScore: c.fundsScore, Total: c.total},
+	}
 }
 
 // in is one input of a rule: the interval of true values it stands for,
@@ -170,6 +182,9 @@ type calc struct {
 }
 
 func newCalc(f *form.Form, p *formulas.Profile) *calc {
+	if p == nil {
+		p = formulas.Default()
+	}
 	c := &calc{f: f, p: p, places: p.Places}
 	c.readRows()
 	c.computeFunds()

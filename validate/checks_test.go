@@ -400,15 +400,18 @@ func TestUncachedFormulas(t *testing.T) {
 		}
 	}
 	s := Recompute(f, p)
-	if s.Rates[form.FundTotal].Text != "99.89" || s.FundsScore.Text != "9.99" || s.Total.Text != "98.99" || s.Grade != "优" {
-		t.Errorf("recompute: rate %s score %s total %s grade %q", s.Rates[0].Text, s.FundsScore.Text, s.Total.Text, s.Grade)
+	if s.Rate != "99.89" || s.FundsScore != "9.99" || s.Total != "98.99" || s.Grade != "优" {
+		t.Errorf("recompute: rate %s score %s total %s grade %q", s.Rate, s.FundsScore, s.Total, s.Grade)
 	}
-	if got := s.Rates[form.FundTotal].Range.Show(2); got != "99.83~99.94" {
+	if !s.Figures.Total.Value.Equal(decimal.RequireFromString("98.99")) {
+		t.Errorf("total value %s", s.Figures.Total.Value)
+	}
+	if got := s.Figures.Rates[form.FundTotal].Range.Show(2); got != "99.83~99.94" {
 		t.Errorf("rate range %s", got)
 	}
-	s2 := Recompute(build(seed2), p)
-	if s2.Total.Text != "98.50" || s2.Grade != "优" || s2.Rates[form.FundCarry].Text != "0.00" {
-		t.Errorf("seed2 recompute: total %s grade %q", s2.Total.Text, s2.Grade)
+	s2 := Recompute(build(seed2), nil)
+	if s2.Total != "98.50" || s2.Grade != "优" || s2.Figures.Rates[form.FundCarry].Text != "0.00" {
+		t.Errorf("seed2 recompute: total %s grade %q", s2.Total, s2.Grade)
 	}
 }
 
@@ -434,8 +437,8 @@ func TestNotApplicableRescaled(t *testing.T) {
 	if len(fs) == 0 || !hasFinding(fs, "total.sum", "G25", Error) {
 		t.Errorf("unrescaled total 93.99 not caught:%s", dump(fs))
 	}
-	if s := Recompute(na(""), p); !s.Rescaled || s.Total.Text != "98.94" {
-		t.Errorf("recompute rescaled: %+v", s.Total)
+	if s := Recompute(na(""), p); !s.Rescaled || s.Total != "98.94" {
+		t.Errorf("recompute rescaled: %+v", s.Figures.Total)
 	}
 }
 
