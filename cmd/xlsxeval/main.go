@@ -30,7 +30,9 @@ func newApp() *cli.App {
 
 func main() {
 	if err := newApp().Run(os.Args); err != nil {
-		fmt.Fprintln(os.Stderr, "xlsxeval:", err)
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(os.Stderr, "xlsxeval:", msg)
+		}
 		if e, ok := err.(cli.ExitCoder); ok && e.ExitCode() != 0 {
 			os.Exit(e.ExitCode())
 		}

@@ -1,0 +1,92 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xlsxeval/xlsxeval/validate"
+)
+
+// Text writes findings for a person at a terminal, grouped by file and
+// form, with a summary line. Color adds ANSI colours (terminals only).
+type Text struct {
+	W     io.Writer
+	Lang  Lang
+	Color bool
+	// Quiet leaves out files and forms without findings.
+	Quiet bool
+}
+
+var textWords = map[Lang]map[string]string{
+	ZH: {
+		"error": "错误", "warning": "警告", "info": "提示", "unreadable": "无法读取",
+		"skipped": "跳过工作表", "clean": "无问题", "expected": "应为", "found": "实为",
+		"summary": "共 %d 个文件, %d 张表: %d 张无问题; %d 个错误, %d 个警告, %d 条提示; %d 个文件无法读取\n",
+		"form":    "%s 项目「%s」 总分 %s 等级 %s: %d 个错误, %d 个警告\n",
+	},
+	EN: {
+		"error": "error", "warning": "warning", "info": "info", "unreadable": "cannot read",
+		"skipped": "skipped sheet", "clean": "clean", "expected": "expected", "found": "found",
+		"summary": "%d files, %d forms: %d clean; %d errors, %d warnings, %d infos; %d files unreadable\n",
+		"form":    "%s project %q total %s grade %s: %d errors, %d warnings\n",
+	},
+}
+
+func (t *Text) word(k string) string {
+	if w, ok := textWords[t.Lang][k]; ok {
+		return w
+	}
+	return textWords[ZH][k]
+}
+
+func (t *Text) paint(s string, sev validate.Severity) string {
+	if !t.Color {
+		return s
+	}
+	code := map[validate.Severity]string{validate.Error: "31", validate.Warning: "33", validate.Info: "36"}[sev]
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+// File writes one file's results.
+func (t *Text) File(f File) error {
+	if f.Error != "" {
+		_, err := fmt.Fprintf(t.W, "%s: %s: %s\n", f.Path, t.paint(t.word("unreadable"), validate.Error), f.Error)
+		return err
+	}
+	n := 0
+	for _, fm := range f.Forms {
+		n += len(fm.Findings)
+	}
+	if t.Quiet && n == 0 {
+		return nil
+	}
+	fmt.Fprintf(t.W, "%s\n", f.Path)
+	for _, s := range f.Skipped {
+		fmt.Fprintf(t.W, "  %s %s: %s\n", t.word("skipped"), s.Sheet, s.Reason)
+	}
+	for _, fm := range f.Forms {
+		fmt.Fprintf(t.W, "  "+t.word("form"), fm.Sheet, fm.Project, dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
+		for _, x := range fm.Findings {
+			sev := t.paint(t.word(x.Severity.String()), x.Severity)
+			fmt.Fprintf(t.W, "    %s!%s  %s  [%s] %s", x.Sheet, x.Cell, sev, x.Rule, x.Message)
+			if x.Expected != "" || x.Found != "" {
+				fmt.Fprintf(t.W, " (%s %s, %s %s)", t.word("expected"), dash(x.Expected), t.word("found"), dash(x.Found))
+			}
+			fmt.Fprintln(t.W)
+		}
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Close writes the summary line.
+func (t *Text) Close(s Summary) error {
+	_, err := fmt.Fprintf(t.W, t.word("summary"), s.Files, s.Forms, s.Clean, s.Errors, s.Warnings, s.Infos, s.Unreadable)
+	return err
+}
