@@ -163,7 +163,8 @@ func (g *grid) labelled(r, c int, l string) (form.Cell, bool) {
 }
 
 // valueRight is the value of the label at (r, c): the first filled cell to
-// its right unless that is another label, else the cell next to it.
+// its right unless that is another label, else the empty cell next to it
+// (where the value belongs), else nothing.
 func (g *grid) valueRight(r, c int) form.Cell {
 	start := g.right(r, c)
 	for cc := start; cc < g.width(r); cc++ {
@@ -174,6 +175,9 @@ func (g *grid) valueRight(r, c int) form.Cell {
 			break
 		}
 		return g.cell(r, cc)
+	}
+	if g.at(g.origin(r, start)) != "" {
+		return form.Cell{}
 	}
 	return g.cell(r, start)
 }
@@ -192,28 +196,40 @@ func findYear(g *grid, end int) form.Cell {
 			if t == "" {
 				continue
 			}
-			if m := yearOnly.FindStringSubmatch(t); m != nil && plausibleYear(m[1]) {
+			if yearOnly.MatchString(t) {
 				x := g.cellAt(r, c)
-				setYear(&x, m[1])
-				return x
+				if setYear(&x) {
+					return x
+				}
 			}
-			if m := yearIn.FindStringSubmatch(t); m != nil && !embedded.Found() && plausibleYear(m[1]) {
-				embedded = valueCell(g.cellAt(r, c), m[0])
-				setYear(&embedded, m[1])
+			if m := yearIn.FindString(t); m != "" && !embedded.Found() {
+				x := valueCell(g.cellAt(r, c), m)
+				if setYear(&x) {
+					embedded = x
+				}
 			}
 		}
 	}
 	return embedded
 }
 
-func plausibleYear(s string) bool {
-	y, _ := strconv.Atoi(s)
-	return y >= 1990 && y <= 2100
-}
-
-func setYear(x *form.Cell, y string) {
-	d := decimal.RequireFromString(y)
+// setYear sets Num to the year a cell states in any spelling (2024年度,
+// (2024年度), 2024) and reports whether it states one.
+func setYear(x *form.Cell) bool {
+	m := yearOnly.FindStringSubmatch(formulas.Normalize(x.Text))
+	if m == nil {
+		m = yearIn.FindStringSubmatch(formulas.Normalize(x.Text))
+	}
+	if m == nil {
+		return false
+	}
+	y, _ := strconv.Atoi(m[1])
+	if y < 1990 || y > 2100 {
+		return false
+	}
+	d := decimal.NewFromInt(int64(y))
 	x.Num, x.Places, x.Percent = &d, 0, false
+	return true
 }
 
 // findTitle is the cell naming the form above row end; failing that the

@@ -43,6 +43,7 @@ func readByFingerprint(g *grid, fp *form.Fingerprint, p *formulas.Profile) *form
 		ind.L2Own = ownCategory(&ind.L2, at[&ind.L2], last, func(p *form.Indicator) *form.Cell { return &p.L2 }, !ind.L1Own)
 	}
 	fm.Indicators = dropEmptyTail(fm.Indicators)
+	setYear(&fm.Year)
 	fm.AmountUnit = unitIn(fm.FundsLabel.Text)
 	if fm.AmountUnit == "" {
 		fm.AmountUnit = p.AmountUnit

@@ -1,0 +1,265 @@
+package validate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+var variants = []variant{
+	{name: "plain"},
+	{name: "lead", lead: true, weight: "分值"},
+	{name: "blank", blankRows: true, blankCol: true},
+	{name: "noisy", noisy: true, year: "（2024年度）"},
+	{name: "text", text: true, year: "2024年度"},
+	{name: "fraction", fraction: true, year: 2024},
+	{name: "yuan", yuan: true, weight: "分值"},
+	{name: "yuantext", yuan: true, text: true, noGrade: true},
+	{name: "nograde", noGrade: true},
+	{name: "inline", inline: true},
+	{name: "unmerged", unmerged: true, lead: true},
+	{name: "all", lead: true, blankRows: true, blankCol: true, noisy: true, fraction: true, yuan: true, unmerged: true, noGrade: true},
+}
+
+// writeBook saves x to a temp file.
+func writeBook(t *testing.T, x *xlSink, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := x.f.SaveAs(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func openBook(t *testing.T, p string) *Book {
+	t.Helper()
+	b, err := Open(p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestReadVariants(t *testing.T) {
+	for _, v := range variants {
+		for i, sf := range []bookForm{book1, book2} {
+			x := newXL(t)
+			want := buildBook(x, "Sheet1", sf, v)
+			name := v.name + []string{"1", "2"}[i]
+			b := openBook(t, writeBook(t, x, name+".xlsx"))
+			if len(b.Forms) != 1 || len(b.Skipped) != 0 {
+				t.Fatalf("%s: %d forms, skipped %v", name, len(b.Forms), b.Skipped)
+			}
+			checkForm(t, b.Forms[0], want, false)
+			if b.Forms[0].Template != nil {
+				t.Errorf("%s: Template set without a fingerprint", name)
+			}
+		}
+	}
+}
+
+// TestReadSheets: two forms on two sheets, a sheet that is no form, a
+// hidden sheet with a form, an empty sheet; the order of sheets is kept.
+func TestReadSheets(t *testing.T) {
+	x := newXL(t)
+	x.must(x.f.SetSheetName("Sheet1", "信息化"))
+	w1 := buildBook(x, "信息化", book1, variant{})
+	x.sheet("说明")
+	x.str("说明", "A1", "填表说明：金额单位为万元，分值保留两位小数。")
+	x.str("说明", "B3", "得分")
+	x.sheet("文旅")
+	w2 := buildBook(x, "文旅", book2, variant{lead: true})
+	x.sheet("旧表")
+	buildBook(x, "旧表", book1, variant{})
+	x.must(x.f.SetSheetVisible("旧表", false))
+	x.sheet("空")
+	b := openBook(t, writeBook(t, x, "two.xlsx"))
+	if len(b.Forms) != 2 || b.Forms[0].Sheet != "信息化" || b.Forms[1].Sheet != "文旅" {
+		t.Fatalf("forms: %+v", b.Forms)
+	}
+	checkForm(t, b.Forms[0], w1, false)
+	checkForm(t, b.Forms[1], w2, false)
+	skipped := map[string]string{}
+	for _, s := range b.Skipped {
+		skipped[s.Sheet] = s.Reason
+		if s.ReasonEn == "" {
+			t.Errorf("%s: no English reason", s.Sheet)
+		}
+	}
+	for sheet, frag := range map[string]string{"说明": "未找到自评表", "旧表": "隐藏", "空": "空白"} {
+		if !strings.Contains(skipped[sheet], frag) {
+			t.Errorf("sheet %s skipped as %q, want %q", sheet, skipped[sheet], frag)
+		}
+	}
+	if len(b.Skipped) != 3 {
+		t.Errorf("skipped %v", b.Skipped)
+	}
+}
+
+// fingerprintOf maps every field build wrote to its cell, as our
+// template records it.
+func fingerprintOf(sheet string, w built, rows int) *form.Fingerprint {
+	fp := &form.Fingerprint{Generator: "xlsxeval", Version: "1", Profile: "default", Sheet: sheet, Rows: rows, Fields: map[string]string{}}
+	for k, c := range w.want {
+		fp.Fields[k] = c.Ref
+		// 一级/二级 of each row sit on that row, even when merged.
+		if strings.HasSuffix(k, ".l1") || strings.HasSuffix(k, ".l2") {
+			col, _, _ := excelize.SplitCellName(c.Ref)
+			row := rowOf(w.want[k[:len(k)-2]+"l3"].Ref) + 1
+			fp.Fields[k] = fmt.Sprintf("%s%d", col, row)
+		}
+	}
+	return fp
+}
+
+func TestReadFingerprint(t *testing.T) {
+	x := newXL(t)
+	w := buildBook(x, "Sheet1", book1, variant{})
+	// Our template leaves room for 15 indicators; three stay empty, one
+	// with a formula that shows nothing.
+	fp := fingerprintOf("Sheet1", w, 15)
+	last := rowOf(w.want["ind.11.l3"].Ref) + 1
+	for i := 12; i < 15; i++ {
+		r := last + 1 + (i - 12) + 10 // below the form, where nothing else is
+		for j, col := range []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"} {
+			fp.Fields[indKey(i, col)] = a1Of(r, j)
+		}
+	}
+	x.formula("Sheet1", fp.Fields[indKey(13, "score")], `IF(F30="","",F30)`)
+	// A field only the fingerprint can place: the title in a cell labels
+	// would not pick.
+	x.str("Sheet1", "J1", "自评表 (模板)")
+	fp.Fields["title"] = "J1"
+	w.want["title"] = wantCell{Cell: form.Cell{Ref: "J1", Text: "自评表 (模板)"}}
+	x.must(form.WriteFingerprints(x.f, []*form.Fingerprint{fp}))
+	b := openBook(t, writeBook(t, x, "tpl.xlsx"))
+	if len(b.Forms) != 1 || len(b.Skipped) != 0 {
+		t.Fatalf("%d forms, skipped %v", len(b.Forms), b.Skipped)
+	}
+	got := b.Forms[0]
+	if got.Template == nil || got.Template.Rows != 15 {
+		t.Fatalf("Template = %+v", got.Template)
+	}
+	checkForm(t, got, w, false)
+
+	// Rows inserted by hand: the fingerprint no longer fits, labels take over.
+	x.must(x.f.InsertRows("Sheet1", 3, 1))
+	b = openBook(t, writeBook(t, x, "tpl2.xlsx"))
+	got = b.Forms[0]
+	if got.Template == nil {
+		t.Fatal("Template lost after rows were inserted")
+	}
+	if got.Project.Ref != "C4" || len(got.Indicators) != 12 || got.TotalScore.Ref != "G26" {
+		t.Errorf("after insert: project %s, %d indicators, total %s", got.Project.Ref, len(got.Indicators), got.TotalScore.Ref)
+	}
+}
+
+func indKey(i int, col string) string { return fmt.Sprintf("ind.%d.%s", i, col) }
+
+func TestReadPercentAndPlaces(t *testing.T) {
+	x := newXL(t)
+	s := "Sheet1"
+	cases := []struct {
+		set       func(a1 string)
+		text, num string
+		places    int32
+		pct       bool
+	}{
+		{func(a string) { x.num(s, a, decimal.RequireFromString("0.8619"), "0.00%") }, "86.19%", "86.19", 2, true},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("0.89"), "0%") }, "89%", "89", 0, true},
+		{func(a string) { x.str(s, a, "86.19%") }, "86.19%", "86.19", 2, false},
+		{func(a string) { x.str(s, a, " 1,234,567.8 ") }, "1,234,567.8", "1234567.8", 1, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("17.5"), "") }, "17.5", "17.5", 1, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("1234.5"), "#,##0.000") }, "1,234.500", "1234.5", 3, false},
+		{func(a string) { x.str(s, a, "１７．５２") }, "１７．５２", "17.52", 2, false},
+		{func(a string) { x.str(s, a, "10.00(项)") }, "10.00(项)", "", 0, false},
+		{func(a string) { x.str(s, a, "-") }, "-", "", 0, false},
+	}
+	for i, c := range cases {
+		c.set(a1Of(i, 0))
+	}
+	g, err := loadGrid(x.f, s, newLabels(formulas.Default()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		got := g.cell(i, 0)
+		n := ""
+		if got.Num != nil {
+			n = got.Num.String()
+		}
+		if got.Text != c.text || n != c.num || got.Places != c.places || got.Percent != c.pct {
+			t.Errorf("%d: got %q num=%s places=%d pct=%v, want %q %s %d %v", i, got.Text, n, got.Places, got.Percent, c.text, c.num, c.places, c.pct)
+		}
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := map[string]string{
+		filepath.Join(dir, "none.xlsx"): "不存在",
+		dir:                             "文件夹",
+		write("empty.xlsx", nil):        "为空",
+		write("text.xlsx", []byte("项目名称,信息化运维项目\n")):                                  "不是 .xlsx",
+		write("old.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...)): "加密",
+		write("broken.xlsx", []byte("PK\x03\x04 not really a zip at all")):            "损坏",
+	}
+	for p, frag := range cases {
+		_, err := Open(p, ReadOptions{})
+		if err == nil || !strings.Contains(err.Error(), frag) {
+			t.Errorf("%s: error %v, want one saying %q", filepath.Base(p), err, frag)
+		}
+	}
+	// A wrong password on an encrypted workbook.
+	x := newXL(t)
+	buildBook(x, "Sheet1", book1, variant{})
+	p := filepath.Join(dir, "enc.xlsx")
+	x.must(x.f.SaveAs(p, excelize.Options{Password: "secret"}))
+	if _, err := Open(p, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "加密") {
+		t.Errorf("encrypted without password: %v", err)
+	}
+	if _, err := Open(p, ReadOptions{Password: "wrong"}); err == nil || !strings.Contains(err.Error(), "密码不正确") {
+		t.Errorf("wrong password: %v", err)
+	}
+	b, err := Open(p, ReadOptions{Password: "secret"})
+	if err != nil || len(b.Forms) != 1 || b.Forms[0].Project.Text != book1.project {
+		t.Errorf("right password: %v %+v", err, b)
+	}
+}
+
+// TestNeverWrites: reading leaves the file byte for byte as it was.
+func TestNeverWrites(t *testing.T) {
+	x := newXL(t)
+	buildBook(x, "Sheet1", book2, variant{formulas: true})
+	p := writeBook(t, x, "keep.xlsx")
+	before, _ := os.ReadFile(p)
+	st, _ := os.Stat(p)
+	openBook(t, p)
+	after, _ := os.ReadFile(p)
+	st2, _ := os.Stat(p)
+	if sha256.Sum256(before) != sha256.Sum256(after) || !st.ModTime().Equal(st2.ModTime()) {
+		t.Error("the input workbook changed")
+	}
+	// Read from memory, as the web server will.
+	b, err := Read(bytes.NewReader(before), int64(len(before)), "upload.xlsx", ReadOptions{})
+	if err != nil || b.Path != "upload.xlsx" || len(b.Forms) != 1 {
+		t.Fatalf("Read: %v %+v", err, b)
+	}
+}
