@@ -49,12 +49,13 @@ var checkFlags = []cli.Flag{
 	&cli.BoolFlag{Name: "no-progress", Usage: "不显示进度条"},
 }
 
-func init() {
-	commands = append(commands, &cli.Command{
-		Name:      "check",
-		Usage:     "校验填报后的自评表, 逐个单元格列出问题",
-		ArgsUsage: "文件|文件夹|通配符 ...",
-		Description: `读取工作簿 (文件夹递归查找 .xlsx), 按 FORM.md 的规则重新计算执行率、得分、总分和等级,
+// checkCmd is a package variable so that other files' init functions can
+// add flags (report outputs) before the app is built.
+var checkCmd = &cli.Command{
+	Name:      "check",
+	Usage:     "校验填报后的自评表, 逐个单元格列出问题",
+	ArgsUsage: "文件|文件夹|通配符 ...",
+	Description: `读取工作簿 (文件夹递归查找 .xlsx), 按 FORM.md 的规则重新计算执行率、得分、总分和等级,
    列出每个问题所在的文件、工作表、单元格、规则代码、应为值和实际值。
    退出码: 0 无问题; 1 有达到 --fail-on 级别的问题; 2 无法运行或有文件无法读取。
 
@@ -62,10 +63,11 @@ func init() {
    xlsxeval check samples/
    xlsxeval check 回收/*.xlsx --format json -o 结果.json
    xlsxeval check 回收/ --fail-on warning --lang en`,
-		Flags:  checkFlags,
-		Action: runCheck,
-	})
+	Flags:  checkFlags,
+	Action: runCheck,
 }
+
+func init() { commands = append(commands, checkCmd) }
 
 func runCheck(c *cli.Context) error {
 	if c.NArg() == 0 {
