@@ -108,7 +108,7 @@ type sink interface {
 	str(sheet, a1, s string)
 	// num writes d with a number format and returns the text it shows.
 	num(sheet, a1 string, d decimal.Decimal, format string) string
-	formula(sheet, a1, f string)
+	formula(sheet, a1, f, format string)
 	merge(sheet, from, to string)
 }
 
@@ -206,7 +206,7 @@ func (b *builder) fig(key string, r, c int, s string, pct, amount bool) {
 		d = d.Mul(decimal.NewFromInt(10000))
 	}
 	a := b.a1(r, c)
-	w := wantCell{Cell: form.Cell{Ref: a, Places: 2}, num: d.StringFixed(2)}
+	w := wantCell{Cell: form.Cell{Ref: a}}
 	switch {
 	case pct && b.v.fraction:
 		stored := d.Div(decimal.NewFromInt(100))
@@ -227,6 +227,12 @@ func (b *builder) fig(key string, r, c int, s string, pct, amount bool) {
 		w.Text = b.s.num(b.sheet, a, d, format)
 		w.Raw = d.String()
 	}
+	// The figure has the decimals it is shown with.
+	shown := strings.NewReplacer(",", "", "%", "").Replace(w.Text)
+	if _, frac, ok := strings.Cut(shown, "."); ok {
+		w.Places = int32(len(frac))
+	}
+	w.num = decimal.RequireFromString(shown).StringFixed(w.Places)
 	b.out.want[key] = w
 }
 
@@ -332,7 +338,7 @@ func (b *builder) rateFormula(key string, r int, value string) {
 	a := b.a1(r, 6)
 	bud, exe := b.a1(r, 3), b.a1(r, 4)
 	f := fmt.Sprintf("IF(%s=0,0,TRUNC(%s/%s*100,2))", bud, exe, bud)
-	b.s.formula(b.sheet, a, f)
+	b.s.formula(b.sheet, a, f, "0.00")
 	b.out.want[key] = wantCell{Cell: form.Cell{Ref: a, Text: value, Formula: f, Places: 2}, num: value}
 }
 
@@ -477,6 +483,11 @@ func (x *xlSink) str(sheet, a1, s string) { x.must(x.f.SetCellStr(sheet, a1, s))
 
 func (x *xlSink) num(sheet, a1 string, d decimal.Decimal, format string) string {
 	x.must(x.f.SetCellFloat(sheet, a1, d.InexactFloat64(), -1, 64))
+	x.format(sheet, a1, format)
+	return shownAs(d, format)
+}
+
+func (x *xlSink) format(sheet, a1, format string) {
 	if format != "" {
 		id, ok := x.styles[format]
 		if !ok {
@@ -487,10 +498,12 @@ func (x *xlSink) num(sheet, a1 string, d decimal.Decimal, format string) string 
 		}
 		x.must(x.f.SetCellStyle(sheet, a1, a1, id))
 	}
-	return shownAs(d, format)
 }
 
-func (x *xlSink) formula(sheet, a1, f string) { x.must(x.f.SetCellFormula(sheet, a1, f)) }
+func (x *xlSink) formula(sheet, a1, f, format string) {
+	x.must(x.f.SetCellFormula(sheet, a1, f))
+	x.format(sheet, a1, format)
+}
 
 func (x *xlSink) merge(sheet, from, to string) { x.must(x.f.MergeCell(sheet, from, to)) }
 

@@ -135,7 +135,7 @@ func TestReadFingerprint(t *testing.T) {
 			fp.Fields[indKey(i, col)] = a1Of(r, j)
 		}
 	}
-	x.formula("Sheet1", fp.Fields[indKey(13, "score")], `IF(F30="","",F30)`)
+	x.formula("Sheet1", fp.Fields[indKey(13, "score")], `IF(F30="","",F30)`, "")
 	// A field only the fingerprint can place: the title in a cell labels
 	// would not pick.
 	x.str("Sheet1", "J1", "自评表 (模板)")
