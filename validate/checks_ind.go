@@ -357,8 +357,8 @@ var indMissing = &Check{
 					continue
 				}
 				p.flagDefault(cellRef(append([]form.Cell{x}, all...)...), requiredNames[i].zh, "", say(
-					"第 %d 行指标「%s」未填写%s; 请补填", "row %d, indicator %q: the %s is empty; fill it in",
-					r.Row, r.L3.Text, requiredNames[i]))
+					"第 %d 行指标%s未填写%s; 请补填", "row %d, indicator%s: the %s is empty; fill it in",
+					r.Row, quoted(r.L3.Text), requiredNames[i]))
 			}
 		}
 		if filled == 0 {
@@ -367,6 +367,14 @@ var indMissing = &Check{
 				"表中没有填写任何绩效指标; 请填写指标", "the form has no performance indicators; fill them in"))
 		}
 	},
+}
+
+// quoted names an indicator in a message, or nothing when it has no name.
+func quoted(name string) msg {
+	if name == "" {
+		return msg{}
+	}
+	return msg{"「" + name + "」", ` "` + name + `"`}
 }
 
 var requiredNames = []msg{{"一级指标", "level-1 indicator"}, {"二级指标", "level-2 indicator"}, {"三级指标", "level-3 indicator"},

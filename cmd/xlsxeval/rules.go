@@ -15,13 +15,13 @@ func init() {
 	commands = append(commands, &cli.Command{
 		Name:  "rules",
 		Usage: "列出全部校验规则: 代码、默认级别和说明",
-		Description: `列出 check 命令使用的每条规则。级别: error (须退回修改)、warning (可疑, 请核实)、
-   info (提示)。规则代码出现在 check 的每条结果中。
+		Description: `列出 check 命令使用的每条规则。规则代码出现在 check 的每条结果中。
+级别: error (须退回修改)、warning (可疑, 请核实)、info (提示)。
 
 示例:
-   xlsxeval rules
-   xlsxeval rules --lang en
-   xlsxeval rules --format json > rules.json`,
+  xlsxeval rules
+  xlsxeval rules --lang en
+  xlsxeval rules --format json > rules.json`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "说明语言: zh | en"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "输出格式: text | json"},
