@@ -251,15 +251,17 @@ var indCategory = &Check{
 			if ok {
 				continue
 			}
-			cell, m := r.L2, say("二级指标「%s」不属于一级指标「%s」(可选: %s); 请改正", "二级指标 %q is not allowed under %q (allowed: %s); correct it",
+			cell, exp := r.L2, strings.Join(allowedL2(p.Profile, l1), "/")
+			m := say("二级指标「%s」不属于一级指标「%s」(可选: %s); 请改正", "二级指标 %q is not allowed under %q (allowed: %s); correct it",
 				r.L2.Text, r.L1.Text, strings.Join(allowedL2(p.Profile, l1), "、"))
 			if !known {
-				cell, m = r.L1, say("一级指标「%s」不是 %s 之一; 请改正", "一级指标 %q is not one of %s; correct it",
+				cell, exp = r.L1, strings.Join(allL1(p.Profile), "/")
+				m = say("一级指标「%s」不是 %s 之一; 请改正", "一级指标 %q is not one of %s; correct it",
 					r.L1.Text, strings.Join(allL1(p.Profile), "、"))
 			}
 			if key := cell.Ref + "|" + cell.Text; !seen[key] {
 				seen[key] = true
-				p.flagDefault(cell.Ref, "", cell.Text, m)
+				p.flagDefault(cell.Ref, exp, cell.Text, m)
 			}
 		}
 	},

@@ -246,7 +246,7 @@ func faults() []fault {
 		{name: "deduction without a reason", seed: seed1, fn: func(f *form.Form) { set(&ind(f, 11).Reason, "") },
 			code: "ind.reason", cell: "H24", sev: Error},
 		{name: "二级 not under its 一级", seed: seed1, fn: func(f *form.Form) { set(&ind(f, 0).L2, "数量指标") },
-			code: "ind.category", cell: "B13", sev: Error},
+			code: "ind.category", cell: "B13", sev: Error, exp: "经济成本指标/社会成本指标/生态环境成本指标"},
 		{name: "unknown 一级", seed: seed1, fn: func(f *form.Form) {
 			for i := 11; i < 12; i++ {
 				set(&ind(f, i).L1, "满意指标")
