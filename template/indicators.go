@@ -57,7 +57,7 @@ func (s *sheetWriter) indicatorRow(i int) {
 	s.setNum(Cell(colG, r), x.Score, st.numIn)
 	s.set(Cell(colH, r), x.Reason, st.textIn)
 	s.helpers(i, x)
-	h := max(22, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
+	h := max(20, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
 	s.rowHeight(r, h)
 }
 
@@ -269,7 +269,8 @@ func (s *sheetWriter) rowValidations(i int) {
 	}
 	if x.L2 == "" {
 		s.dv(c(colB), func(dv *excelize.DataValidation) error {
-			dv.SetSqrefDropList(fmt.Sprintf(`INDIRECT("%s"&MATCH($%s,%s,0))`, nameL2, c(colA), nameL1))
+			// excelize writes the formula as is: escape it for the XML.
+			dv.SetSqrefDropList(fmt.Sprintf(`INDIRECT("%s"&amp;MATCH($%s,%s,0))`, nameL2, c(colA), nameL1))
 			dv.SetInput("二级指标", "请先选择一级指标, 再从下拉列表中选择其下的二级指标。")
 			dv.SetError(excelize.DataValidationErrorStyleStop, "二级指标有误", "二级指标须属于本行的一级指标。")
 			return nil
@@ -341,8 +342,13 @@ func (s *sheetWriter) page() {
 	if s.err != nil {
 		return
 	}
-	size, orient, one, zero, fit := 9, "landscape", 1, 0, true
-	if s.err = f.SetPageLayout(s.sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); s.err != nil {
+	// One page wide; a form of the usual size also one page high, as
+	// the official form prints.
+	size, orient, one, high, fit := 9, "landscape", 1, 0, true
+	if lay.Rows <= 20 {
+		high = 1
+	}
+	if s.err = f.SetPageLayout(s.sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &high}); s.err != nil {
 		return
 	}
 	if s.err = f.SetSheetProps(s.sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); s.err != nil {

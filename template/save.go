@@ -42,6 +42,9 @@ func (w *Workbook) Bytes() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w.noCache {
+		return buf.Bytes(), nil
+	}
 	return w.withCache(buf.Bytes())
 }
 

@@ -29,6 +29,9 @@ type Workbook struct {
 	cache map[string]map[string]any
 	// Password protects each form sheet when set.
 	Password string
+	// noCache leaves formula cells without values (tests: proves that
+	// LibreOffice computes what it shows).
+	noCache bool
 }
 
 // NewWorkbook starts an empty workbook for profile p.
@@ -218,7 +221,7 @@ func (s *sheetWriter) head() {
 	st := s.w.st
 	s.box(Cell(colA, rowTitle), Cell(colH, rowTitle), Title, st.title)
 	s.box(Cell(colA, rowYear), Cell(colH, rowYear), fmt.Sprintf("(%d年度)", s.year), st.year)
-	s.rowHeight(rowTitle, 36)
+	s.rowHeight(rowTitle, 32)
 	s.rowHeight(rowYear, 20)
 	var name, dept, unit string
 	if s.pr != nil {
@@ -306,7 +309,7 @@ func (s *sheetWriter) funds() {
 			sv := s.point(formulas.FundsScore(), formulas.Env{"weight": formulas.Num(p.BudgetWeight), "rate": formulas.Num(v.(decimal.Decimal))})
 			s.formula(Cell(colH, r), formulas.Formula(formulas.FundsScore(), formulas.Refs{"weight": Cell(colF, r), "rate": Cell(colG, r)}, p.Places), sv, st.formula)
 		}
-		s.rowHeight(r, 22)
+		s.rowHeight(r, 20)
 	}
 }
 
@@ -368,7 +371,7 @@ func textHeight(text string, w float64) float64 {
 	}
 	perLine := int(w) - 1
 	lines := 1 + units/max(perLine, 1)
-	return float64(lines)*14.5 + 6
+	return float64(lines)*13.5 + 5
 }
 
 func (s *sheetWriter) rowHeight(r int, h float64) {
