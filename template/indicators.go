@@ -250,7 +250,6 @@ func (s *sheetWriter) validations() {
 	for i := 0; i < lay.Rows; i++ {
 		s.rowValidations(i)
 	}
-	_ = p
 }
 
 // rowValidations adds the checks of indicator i: dropdowns and prompts for

@@ -183,7 +183,7 @@ func ReadSpec(path string, p *formulas.Profile, defaultYear int) (*Spec, error) 
 func readYAML(path string) (*Spec, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, &SpecError{File: path, Msg: "无法读取清单文件"}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {

@@ -36,7 +36,7 @@ var requiredCols = []string{"name", "l1", "l2", "l3", "target", "weight"}
 func readCSV(path string, p *formulas.Profile) (*Spec, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, &SpecError{File: path, Msg: "无法读取清单文件"}
 	}
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(b) {

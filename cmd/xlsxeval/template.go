@@ -19,23 +19,23 @@ func init() {
 		Usage:     "生成财政项目支出绩效自评表模板 (空白表, 或按清单预填)",
 		ArgsUsage: " ",
 		Description: `生成官方格式的自评表 .xlsx: 计算单元格为锁定公式, 填报单元格解锁并以浅黄色标出,
-   工作表受保护; 一级/二级指标、定性完成程度下拉选择; 金额与得分有校验和中文提示;
-   得分超过完成情况允许的上限、缺少偏差原因、分值合计不为 100 时即时标色。
-   不带 --spec 时生成一张空白表; 带 --spec 时每个项目一个文件写入 -o 目录
-   (或 --single 时所有项目作为同一工作簿的多个工作表)。清单有错时不写任何文件。
+工作表受保护; 一级/二级指标、定性完成程度下拉选择; 金额与得分有校验和中文提示;
+得分超过完成情况允许的上限、缺少偏差原因、分值合计不为 100 时即时标色。
+不带 --spec 时生成一张空白表; 带 --spec 时每个项目一个文件写入 -o 目录
+(或 --single 时所有项目作为同一工作簿的多个工作表)。清单有错时不写任何文件。
 
-   清单 (--spec) 可为 YAML、JSON, 或一行一个指标的 .xlsx/.csv 表格, 表头:
-   项目名称,主管部门,实施单位,年度,一级指标,二级指标,三级指标,年度指标值,分值
-   (可选: 项目编码,预期目标,实际完成情况,实际完成值,得分,偏差原因分析及改进措施,
-   年初预算数,全年预算数,全年执行数, 以及 上年结转资金全年预算数 等)。
+清单 (--spec) 可为 YAML、JSON, 或一行一个指标的 .xlsx/.csv 表格, 表头:
+项目名称,主管部门,实施单位,年度,一级指标,二级指标,三级指标,年度指标值,分值
+(可选: 项目编码,预期目标,实际完成情况,实际完成值,得分,偏差原因分析及改进措施,
+年初预算数,全年预算数,全年执行数, 以及 上年结转资金全年预算数 等)。
 
-   示例:
-   xlsxeval template -o 自评表.xlsx
-   xlsxeval template -o 自评表.xlsx --rows 20 --year 2024 --unit 元 --password 1234
-   xlsxeval template -o out/ --spec samples/specs/batch.csv
-   xlsxeval template -o 全部项目.xlsx --spec samples/specs/seed1.yaml --single
+示例:
+xlsxeval template -o 自评表.xlsx
+xlsxeval template -o 自评表.xlsx --rows 20 --year 2024 --unit 元 --password 1234
+xlsxeval template -o out/ --spec samples/specs/batch.csv
+xlsxeval template -o 全部项目.xlsx --spec samples/specs/seed1.yaml --single
 
-   English: generate the official self-evaluation form, blank or prefilled from a spec.`,
+English: generate the official self-evaluation form, blank or prefilled from a spec.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true, Usage: "输出文件 (.xlsx); 带 --spec 且不带 --single 时为输出目录"},
 			&cli.IntFlag{Name: "rows", Value: template.DefaultRows, Usage: "空白表的指标行数"},
