@@ -25,6 +25,9 @@ const (
 	MaxXMLInMemory = 64 << 20
 )
 
+// defaultProfile is read with when ReadOptions name none.
+var defaultProfile = formulas.Default()
+
 // ReadOptions tune how workbooks are read.
 type ReadOptions struct {
 	Profile  *formulas.Profile // labels and synonyms; nil means formulas.Default()
@@ -69,7 +72,7 @@ func Open(path string, opt ReadOptions) (*Book, error) {
 // what messages and Book.Path call it.
 func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error) {
 	if opt.Profile == nil {
-		opt.Profile = formulas.Default()
+		opt.Profile = defaultProfile
 	}
 	if size > MaxUnzipSize {
 		return nil, fmt.Errorf("%s: 文件过大 (%d 字节)，不像是自评表", name, size)
@@ -88,7 +91,7 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	return readBook(f, name, newLabels(opt.Profile), opt.Profile)
+	return readBook(f, name, labelsOf(opt.Profile), opt.Profile)
 }
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}

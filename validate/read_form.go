@@ -9,7 +9,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
-	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 // header is a header row found by its labels: the canonical label of each
@@ -192,7 +191,7 @@ func findYear(g *grid, end int) form.Cell {
 	var embedded form.Cell
 	for r := 0; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
-			t := formulas.Normalize(g.at(r, c))
+			t := normalize(g.at(r, c))
 			if t == "" {
 				continue
 			}
@@ -216,9 +215,9 @@ func findYear(g *grid, end int) form.Cell {
 // setYear sets Num to the year a cell states in any spelling (2024年度,
 // (2024年度), 2024) and reports whether it states one.
 func setYear(x *form.Cell) bool {
-	m := yearOnly.FindStringSubmatch(formulas.Normalize(x.Text))
+	m := yearOnly.FindStringSubmatch(normalize(x.Text))
 	if m == nil {
-		m = yearIn.FindStringSubmatch(formulas.Normalize(x.Text))
+		m = yearIn.FindStringSubmatch(normalize(x.Text))
 	}
 	if m == nil {
 		return false

@@ -8,7 +8,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
-	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 // grid is one sheet read once: the shown text of every cell, the merged
@@ -174,7 +173,7 @@ var (
 // person sees, with the decimals it is shown with. A stored number shown
 // with a percent format (0.8619 as 86.19%) is flagged Percent.
 func setNumber(x *form.Cell) {
-	t := strings.TrimLeft(formulas.Normalize(x.Text), "¥￥$")
+	t := strings.TrimLeft(normalize(x.Text), "¥￥$")
 	_, rawErr := decimal.NewFromString(strings.TrimSpace(x.Raw))
 	m := numberText.FindStringSubmatch(t)
 	if m == nil && rawErr == nil {

@@ -3,7 +3,10 @@ package validate
 import (
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
@@ -45,6 +48,25 @@ var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, 
 // (合计 is both 年度资金总额 and 总分; the position decides).
 type labels struct{ by map[string][]string }
 
+// lastLabels holds the labels of the profile last read with: a batch
+// reads thousands of workbooks with one profile. One entry, so a server
+// loading profiles per request holds no more.
+var lastLabels atomic.Pointer[profileLabels]
+
+type profileLabels struct {
+	p  *formulas.Profile
+	lb *labels
+}
+
+func labelsOf(p *formulas.Profile) *labels {
+	if c := lastLabels.Load(); c != nil && c.p == p {
+		return c.lb
+	}
+	c := &profileLabels{p, newLabels(p)}
+	lastLabels.Store(c)
+	return c.lb
+}
+
 func newLabels(p *formulas.Profile) *labels {
 	lb := &labels{by: map[string][]string{}}
 	for _, c := range allLabels {
@@ -73,11 +95,39 @@ var labelNotes = regexp.MustCompile(`\([^()]*\)|\[[^\]]*\]|【[^】]*】`)
 // normLabel reduces a label to what identifies it: width folded, no
 // spaces, no colon, no parenthesised note (单位, 分值, %), no leading 其中.
 func normLabel(s string) string {
-	s = formulas.Normalize(s)
-	s = labelNotes.ReplaceAllString(s, "")
-	s = strings.NewReplacer(":", "", "*", "", "、", "").Replace(s)
+	s = normalize(s)
+	if strings.ContainsAny(s, "([【") {
+		s = labelNotes.ReplaceAllString(s, "")
+	}
+	s = labelPunct.Replace(s)
 	s = strings.TrimPrefix(s, "其中")
 	return s
+}
+
+var (
+	labelPunct = strings.NewReplacer(":", "", "*", "", "、", "")
+	// spaces is what formulas.Normalize removes after folding widths.
+	spaces = strings.NewReplacer("（", "(", "）", ")", "　", "", " ", "", "\u00a0", "", "\t", "", "\n", "", "\r", "")
+)
+
+// normalize is formulas.Normalize with its replacer built once: the reader
+// normalises every cell of every sheet.
+func normalize(s string) string {
+	if needsNarrow(s) {
+		s = width.Narrow.String(s)
+	}
+	return spaces.Replace(s)
+}
+
+// needsNarrow reports whether s holds a full-width form to fold; most
+// cells hold none, and folding allocates.
+func needsNarrow(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitLabel splits "项目名称：xxx" into its label and value.
@@ -93,5 +143,5 @@ func splitLabel(s string) (label, value string, ok bool) {
 // cleanName is an indicator category as written, without a weight note or
 // spaces: "产出指标 (50分)" → "产出指标".
 func cleanName(s string) string {
-	return strings.TrimSpace(labelNotes.ReplaceAllString(formulas.Normalize(s), ""))
+	return strings.TrimSpace(labelNotes.ReplaceAllString(normalize(s), ""))
 }

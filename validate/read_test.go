@@ -263,3 +263,49 @@ func TestNeverWrites(t *testing.T) {
 		t.Fatalf("Read: %v %+v", err, b)
 	}
 }
+
+// BenchmarkRead reads one seed workbook from memory per iteration.
+func BenchmarkRead(b *testing.B) {
+	x := newXL(b)
+	buildBook(x, "Sheet1", book1, variant{})
+	buf, err := x.f.WriteToBuffer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		bk, err := Read(bytes.NewReader(data), int64(len(data)), "seed.xlsx", ReadOptions{})
+		if err != nil || len(bk.Forms) != 1 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestNormalizeMatchesFormulas keeps the reader's copy of Normalize in step.
+func TestNormalizeMatchesFormulas(t *testing.T) {
+	for _, s := range []string{"其中：当年财政拨款", "项 目\t名称", "（2024年度）", "＞＝95％", "总　分\r\n", "a\u00a0b", "ＡＢＣ１２"} {
+		if got, want := normalize(s), formulas.Normalize(s); got != want {
+			t.Errorf("normalize(%q) = %q, formulas.Normalize = %q", s, got, want)
+		}
+	}
+}
+
+// BenchmarkReadParallel is the batch case: workbooks read on every core.
+func BenchmarkReadParallel(b *testing.B) {
+	x := newXL(b)
+	buildBook(x, "Sheet1", book1, variant{})
+	buf, err := x.f.WriteToBuffer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := Read(bytes.NewReader(data), int64(len(data)), "seed.xlsx", ReadOptions{}); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}
