@@ -138,7 +138,12 @@ func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile) (*
 			continue
 		}
 		if vis, _ := f.GetSheetVisible(sheet); !vis {
-			b.Skipped = append(b.Skipped, Skip{sheet, "隐藏的工作表，未检查", "hidden sheet, not checked"})
+			// Our templates hide helper sheets (dropdown lists); their
+			// fingerprint names the form sheets. Elsewhere a hidden sheet
+			// may hide a form, so say it was not checked.
+			if fps == nil || fps[sheet] != nil {
+				b.Skipped = append(b.Skipped, Skip{sheet, "隐藏的工作表，未检查", "hidden sheet, not checked"})
+			}
 			continue
 		}
 		fm, skip := readSheet(f, sheet, fps[sheet], lb, p)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/internal/soffice"
 )
 
@@ -46,6 +47,8 @@ func TestReadLibreOffice(t *testing.T) {
 	}
 	x.sheet("说明")
 	x.str("说明", "A1", "本工作簿由 LibreOffice 另存")
+	// The plain sheet carries our fingerprint, which must survive the re-save.
+	x.must(form.WriteFingerprints(x.f, []*form.Fingerprint{fingerprintOf("plain", wants["plain"], 12)}))
 	in := writeBook(t, x, "lo.xlsx")
 	outDir := t.TempDir()
 	out, err := soffice.Convert(in, outDir, "xlsx")
@@ -62,6 +65,9 @@ func TestReadLibreOffice(t *testing.T) {
 		}
 		for _, fm := range b.Forms {
 			checkForm(t, fm, wants[fm.Sheet], c.cached)
+			if (fm.Template != nil) != (fm.Sheet == "plain") {
+				t.Errorf("%s %s: Template %+v", c.path, fm.Sheet, fm.Template)
+			}
 		}
 	}
 }

@@ -142,6 +142,10 @@ func TestReadFingerprint(t *testing.T) {
 	fp.Fields["title"] = "J1"
 	w.want["title"] = wantCell{Cell: form.Cell{Ref: "J1", Text: "自评表 (模板)"}}
 	x.must(form.WriteFingerprints(x.f, []*form.Fingerprint{fp}))
+	// A hidden helper sheet of ours (dropdown lists) is no skipped form.
+	x.sheet("_lists")
+	x.str("_lists", "A1", "成本指标")
+	x.must(x.f.SetSheetVisible("_lists", false))
 	b := openBook(t, writeBook(t, x, "tpl.xlsx"))
 	if len(b.Forms) != 1 || len(b.Skipped) != 0 {
 		t.Fatalf("%d forms, skipped %v", len(b.Forms), b.Skipped)
@@ -308,4 +312,38 @@ func BenchmarkReadParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestReadSamples reads the workbooks our template generator ships in
+// samples/: each is read by its fingerprint, every field in place.
+func TestReadSamples(t *testing.T) {
+	paths, _ := filepath.Glob("../samples/*.xlsx")
+	if len(paths) == 0 {
+		t.Skip("no samples generated")
+	}
+	projects := map[string]bookForm{book1.project: book1, book2.project: book2}
+	for _, p := range paths {
+		b := openBook(t, p)
+		if len(b.Forms) == 0 || len(b.Skipped) != 0 {
+			t.Errorf("%s: %d forms, skipped %v", p, len(b.Forms), b.Skipped)
+		}
+		for _, fm := range b.Forms {
+			if fm.Template == nil || !fm.Title.Found() || !fm.TotalScore.Found() || !fm.Funds[form.FundOther].Exec.Found() {
+				t.Errorf("%s %s: not read by its fingerprint: %+v", p, fm.Sheet, fm.Template)
+			}
+			sf, ok := projects[fm.Project.Text]
+			if !ok {
+				continue
+			}
+			if len(fm.Indicators) != len(sf.inds) || fm.TotalScore.Text != sf.totalS || fm.Funds[0].Rate.Text != sf.funds[0][4] {
+				t.Errorf("%s: %d indicators, total %s, rate %s", p, len(fm.Indicators), fm.TotalScore.Text, fm.Funds[0].Rate.Text)
+			}
+			for i, ind := range fm.Indicators {
+				w := sf.inds[i]
+				if ind.L1.Text != w.l1 || ind.L2.Text != w.l2 || ind.L3.Text != w.l3 || ind.Score.Text != w.score {
+					t.Errorf("%s ind %d: %s/%s/%s %s, want %v", p, i, ind.L1.Text, ind.L2.Text, ind.L3.Text, ind.Score.Text, w)
+				}
+			}
+		}
+	}
 }
