@@ -39,6 +39,9 @@ var opSpellings = []struct {
 	{">=", OpGE}, {"≥", OpGE}, {"≧", OpGE}, {"=>", OpGE}, {"不低于", OpGE}, {"不少于", OpGE}, {"大于等于", OpGE},
 	{"<=", OpLE}, {"≤", OpLE}, {"≦", OpLE}, {"=<", OpLE}, {"不高于", OpLE}, {"不超过", OpLE}, {"不多于", OpLE}, {"小于等于", OpLE},
 	{">", OpGT}, {"大于", OpGT}, {"<", OpLT}, {"小于", OpLT}, {"=", OpEQ}, {"等于", OpEQ},
+	// Full-width forms: Parse folds them away first, but the template's
+	// Excel formulas see the raw text.
+	{"＞＝", OpGE}, {"＜＝", OpLE}, {"＞", OpGT}, {"＜", OpLT}, {"＝", OpEQ},
 }
 
 // Level is the completion level a qualitative actual states.

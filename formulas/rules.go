@@ -121,15 +121,22 @@ func LevelFormula(actual, target string) string {
 }
 
 // NumberFormula renders the Excel formula that reads the number of a
-// target or actual cell written as `≥90.00(%)`, `90.00(%)` or a bare
-// number, skipping an operator of oplen characters (a cell or literal).
-// It yields "" when there is no number.
+// target or actual cell written as `≥90.00(%)`, `≥50个`, `90.00(%)` or a
+// bare number, skipping an operator of oplen characters (a cell or
+// literal): the longest leading run that reads as a number, after
+// thousands separators and % are removed. It yields "" when there is none.
 func NumberFormula(cell, oplenExpr string) string {
-	body := fmt.Sprintf(`MID(TRIM(%s),%s+1,IFERROR(FIND("(",TRIM(%s)),LEN(TRIM(%s))+1)-%s-1)`,
-		cell, oplenExpr, cell, cell, oplenExpr)
-	body = `SUBSTITUTE(SUBSTITUTE(` + body + `,",",""),"%","")`
-	return fmt.Sprintf(`=IF(ISNUMBER(%s),%s,IFERROR(VALUE(%s),""))`, cell, cell, body)
+	body := fmt.Sprintf(`SUBSTITUTE(SUBSTITUTE(MID(TRIM(%s),%s+1,99),",",""),"%%","")`, cell, oplenExpr)
+	n := make([]string, maxNumberLen)
+	for i := range n {
+		n[i] = fmt.Sprint(i + 1)
+	}
+	return fmt.Sprintf(`=IF(ISNUMBER(%s),%s,IFERROR(-LOOKUP(1,-LEFT(%s,{%s})),""))`,
+		cell, cell, body, strings.Join(n, ","))
 }
+
+// maxNumberLen bounds the characters NumberFormula reads as a number.
+const maxNumberLen = 20
 
 // OpLenFormula renders the Excel formula giving the number of characters
 // of the operator a target starts with (0 for none).

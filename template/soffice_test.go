@@ -59,7 +59,7 @@ func randomProjects(n int) []*Project {
 }
 
 func randomIndicator(r *rand.Rand) *Indicator {
-	ops := []string{"≥", "≤", "=", ">", "<", "", ">=", "<="}
+	ops := []string{"≥", "≤", "=", ">", "<", "", ">=", "<=", "＞＝", "＜＝", "＝"}
 	op := ops[r.IntN(len(ops))]
 	w := decimal.NewFromInt(int64(1 + r.IntN(15)))
 	x := &Indicator{L1: "产出指标", L2: "数量指标", L3: "指标", Weight: &Dec{w}}
@@ -81,7 +81,7 @@ func randomIndicator(r *rand.Rand) *Indicator {
 	default:
 		a = decimal.Zero
 	}
-	unit := []string{"(项)", "(%)", "(万元)", "%"}[r.IntN(4)]
+	unit := []string{"(项)", "(%)", "(万元)", "%", "个", "万元/年"}[r.IntN(6)]
 	if op == "" {
 		x.Target = []string{"健全", "建立健全", "及时", "效果明显"}[r.IntN(4)]
 		levels := append(formulas.LevelChoices(), x.Target, "基本达成", "未完成")
