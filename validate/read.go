@@ -146,36 +146,45 @@ func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile) (*
 			}
 			continue
 		}
-		fm, skip := readSheet(f, sheet, fps[sheet], lb, p)
+		forms, skip := readSheet(f, sheet, fps[sheet], lb, p)
 		if skip != nil {
 			b.Skipped = append(b.Skipped, *skip)
 			continue
 		}
-		b.Forms = append(b.Forms, fm)
+		b.Forms = append(b.Forms, forms...)
 	}
 	return b, nil
 }
 
-// readSheet reads one sheet: by the fingerprint when it carries one that
-// still fits, by labels otherwise.
-func readSheet(f *excelize.File, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) (*form.Form, *Skip) {
+// readSheet reads the forms on one sheet: by the fingerprint when it
+// carries one that still fits, by labels otherwise (an export may stack
+// several forms on one sheet).
+func readSheet(f *excelize.File, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) ([]*form.Form, *Skip) {
 	g, err := loadGrid(f, sheet, lb)
 	if err != nil {
 		return nil, &Skip{sheet, fmt.Sprintf("无法读取: %v", err), fmt.Sprintf("cannot be read: %v", err)}
 	}
 	if fp != nil {
 		if fm := readByFingerprint(g, fp, p); fm != nil {
-			return fm, nil
+			return []*form.Form{fm}, nil
 		}
 	}
 	if g.blank() {
 		return nil, &Skip{sheet, "空白工作表", "empty sheet"}
 	}
-	fm := readByLabels(g)
-	if fm == nil {
+	var forms []*form.Form
+	for from := 0; from < g.rows(); {
+		fm, next := readByLabels(g, from)
+		if fm == nil {
+			break
+		}
+		fm.Template = fp
+		forms = append(forms, fm)
+		from = next
+	}
+	if len(forms) == 0 {
 		return nil, &Skip{sheet, "未找到自评表 (没有项目资金表头或绩效指标表头)",
 			"no form found (no funds header or indicator header)"}
 	}
-	fm.Template = fp
-	return fm, nil
+	return forms, nil
 }

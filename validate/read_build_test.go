@@ -101,6 +101,8 @@ type variant struct {
 	unmerged  bool   // no merged cells: 一级/二级 left blank under their parent
 	formulas  bool   // funds 执行率 as formulas
 	year      any    // how the year is written; default "(2024年度)"
+	noTotal   bool   // no 总分 row
+	offset    int    // rows above the form (another form, say)
 }
 
 // sink writes cells; excelize or raw XML.
@@ -145,7 +147,7 @@ func buildBook(s sink, sheet string, sf bookForm, v variant) built {
 
 // row maps a row of the plain layout (0-based) to the sheet.
 func (b *builder) row(r int) int {
-	n := r
+	n := r + b.v.offset
 	if b.v.blankRows {
 		for _, after := range []int{1, 8, 11} {
 			if r > after {
@@ -402,10 +404,12 @@ func (b *builder) indicators(sf bookForm) {
 		b.str(k("reason"), r, 7, ind.reason, ind.reason)
 	}
 	tr := head + 1 + n
-	b.str("", tr, 0, b.label("总分"), "")
-	b.merge(tr, 0, tr, 4)
-	b.fig("total.weight", tr, 5, sf.totalW, false, false)
-	b.fig("total.score", tr, 6, sf.totalS, false, false)
+	if !b.v.noTotal {
+		b.str("", tr, 0, b.label("总分"), "")
+		b.merge(tr, 0, tr, 4)
+		b.fig("total.weight", tr, 5, sf.totalW, false, false)
+		b.fig("total.score", tr, 6, sf.totalS, false, false)
+	}
 	if b.v.noGrade {
 		return
 	}

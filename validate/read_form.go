@@ -88,45 +88,94 @@ func isIndHead(h header) bool {
 		(h.has(lL3) || h.has(lTarget) || h.has(lActual))
 }
 
-// readByLabels reads a form laid out like the seed, wherever its parts
-// sit, or returns nil when the sheet has neither a funds nor an
-// indicator header.
-func readByLabels(g *grid) *form.Form {
-	fh, hasFunds := findHeader(g, 0, -1, fundsHead, isFundsHead)
-	ih, hasInd := findHeader(g, 0, fh.row, indHead, isIndHead)
-	if !hasFunds {
-		fh.row = -1
+// readByLabels reads the form laid out like the seed that starts at or
+// after row from, wherever its parts sit, and returns the row after it
+// (an export may hold several forms one under another). It returns nil
+// when no funds or indicator header follows.
+func readByLabels(g *grid, from int) (*form.Form, int) {
+	fh, hasFunds := findHeader(g, from, -1, fundsHead, isFundsHead)
+	skip := -1
+	if hasFunds {
+		skip = fh.row
 	}
-	if !hasInd {
-		ih.row, ih.end = g.rows(), g.rows()
+	ih, hasInd := findHeader(g, from, skip, indHead, isIndHead)
+	switch {
+	case !hasFunds && !hasInd:
+		return nil, 0
+	case hasFunds && hasInd && ih.row < fh.row:
+		hasFunds = false // that funds block belongs to a later form
+	case hasFunds && hasInd:
+		if nf, ok := findHeader(g, fh.end+1, -1, fundsHead, isFundsHead); ok && nf.row < ih.row {
+			hasInd = false // a form without indicators, then another form
+		}
 	}
-	if !hasFunds && !hasInd {
-		return nil
+	last := fh.end
+	if hasInd {
+		last = ih.end
+	}
+	limit := g.rows()
+	if nf, ok := findHeader(g, last+1, -1, fundsHead, isFundsHead); ok {
+		limit = nf.row
+	}
+	top, stop := fh.row, limit
+	if hasInd {
+		top, stop = ih.row, ih.row
+		if hasFunds {
+			top = fh.row
+		}
 	}
 	fm := &form.Form{Sheet: g.sheet}
-	top := ih.row
-	if hasFunds && fh.row < top {
-		top = fh.row
-	}
-	readHead(g, fm, top)
+	readHead(g, fm, from, top)
 	goalsFrom := top
 	if hasFunds {
-		goalsFrom = readFunds(g, fm, fh, ih.row)
+		goalsFrom = readFunds(g, fm, fh, stop)
 	}
-	readGoals(g, fm, goalsFrom, ih.row)
+	readGoals(g, fm, goalsFrom, stop)
 	if hasInd {
-		readIndicators(g, fm, ih)
+		readIndicators(g, fm, ih, limit)
 	}
-	return fm
+	return fm, max(lastRow(fm), last) + 1
+}
+
+// lastRow is the lowest row (0-based) any field of fm was found in.
+func lastRow(fm *form.Form) int {
+	m := -1
+	for _, c := range fm.Cells() {
+		if c.Found() {
+			m = max(m, rowOf(c.Ref))
+		}
+	}
+	for _, ind := range fm.Indicators {
+		m = max(m, ind.Row-1)
+	}
+	return m
+}
+
+// startsForm reports whether row r opens a form's head: its title or the
+// 项目名称 / 主管部门 / 实施单位 labels.
+func (g *grid) startsForm(r int) bool {
+	for c := 0; c < g.width(r); c++ {
+		t := g.at(r, c)
+		if t == "" {
+			continue
+		}
+		if strings.Contains(t, "自评表") || g.is(r, c, lProject) || g.is(r, c, lDepartment) || g.is(r, c, lUnit) {
+			return true
+		}
+		if lab, _, ok := splitLabel(t); ok && g.lb.match(normLabel(lab), lProject) {
+			return true
+		}
+	}
+	return false
 }
 
 // readHead reads the title, year, 项目名称, 主管部门 and 实施单位 above row top.
-func readHead(g *grid, fm *form.Form, top int) {
+func readHead(g *grid, fm *form.Form, from, top int) {
 	want := []struct {
 		l string
 		c *form.Cell
 	}{{lProject, &fm.Project}, {lDepartment, &fm.Department}, {lUnit, &fm.Unit}}
-	for r := 0; r < top; r++ {
+	for r := from; r < top; r++ {
 		for c := 0; c < g.width(r); c++ {
 			if g.at(r, c) == "" {
 				continue
@@ -145,8 +194,8 @@ func readHead(g *grid, fm *form.Form, top int) {
 	if fm.Project.Found() {
 		headEnd = rowOf(fm.Project.Ref)
 	}
-	fm.Year = findYear(g, headEnd)
-	fm.Title = findTitle(g, headEnd, fm.Year.Ref)
+	fm.Year = findYear(g, from, headEnd)
+	fm.Title = findTitle(g, from, headEnd, fm.Year.Ref)
 }
 
 // labelled reads the field labelled l at (r, c): the value right of the
@@ -187,9 +236,9 @@ var (
 )
 
 // findYear finds (2024年度) in any spelling in the rows above end.
-func findYear(g *grid, end int) form.Cell {
+func findYear(g *grid, from, end int) form.Cell {
 	var embedded form.Cell
-	for r := 0; r < end && r < g.rows(); r++ {
+	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := normalize(g.at(r, c))
 			if t == "" {
@@ -233,9 +282,9 @@ func setYear(x *form.Cell) bool {
 
 // findTitle is the cell naming the form above row end; failing that the
 // first text above it that is neither the year nor a label.
-func findTitle(g *grid, end int, yearRef string) form.Cell {
+func findTitle(g *grid, from, end int, yearRef string) form.Cell {
 	var first form.Cell
-	for r := 0; r < end && r < g.rows(); r++ {
+	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := g.at(r, c)
 			if t == "" || a1Of(r, c) == yearRef {
@@ -397,20 +446,20 @@ func (g *grid) goalValue(r, c, stop int) form.Cell {
 }
 
 // readIndicators reads the indicator rows under header h down to the
-// 总分 row, then 总分 and 评分等级.
-func readIndicators(g *grid, fm *form.Form, h header) {
+// 总分 row, then 总分 and 评分等级; nothing at or below row limit (the next
+// form) is read.
+func readIndicators(g *grid, fm *form.Form, h header, limit int) {
 	left := g.width(h.row)
 	if c, ok := h.col[lWeight]; ok {
 		left = c
 	}
-	end := g.rows()
-	total := -1
-	for r := h.end + 1; r < g.rows(); r++ {
+	end, total := limit, -1
+	for r := h.end + 1; r < limit; r++ {
 		if g.rowHas(r, 0, left, lTotal) {
 			total, end = r, r
 			break
 		}
-		if g.rowHas(r, 0, g.width(r), lGrade) {
+		if g.rowHas(r, 0, g.width(r), lGrade) || g.startsForm(r) {
 			end = r
 			break
 		}
@@ -424,7 +473,7 @@ func readIndicators(g *grid, fm *form.Form, h header) {
 		fm.TotalWeight = g.colCell(h, total, lWeight)
 		fm.TotalScore = g.colCell(h, total, lScore)
 	}
-	for r := h.end + 1; r < g.rows(); r++ {
+	for r := end; r < limit && (r == end || !g.startsForm(r)); r++ {
 		for c := 0; c < g.width(r); c++ {
 			if g.at(r, c) == "" {
 				continue

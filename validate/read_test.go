@@ -188,6 +188,12 @@ func TestReadPercentAndPlaces(t *testing.T) {
 		{func(a string) { x.str(s, a, "１７．５２") }, "１７．５２", "17.52", 2, false},
 		{func(a string) { x.str(s, a, "10.00(项)") }, "10.00(项)", "", 0, false},
 		{func(a string) { x.str(s, a, "-") }, "-", "", 0, false},
+		// Formats units' workbooks carry (Excel's and WPS's Chinese defaults).
+		{func(a string) { x.num(s, a, decimal.RequireFromString("17.5"), "0.00_ ") }, "17.50", "17.5", 2, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("175200"), "#,##0.00_);[Red]\\(#,##0.00\\)") }, "175,200.00", "175200", 2, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("17.5"), `0.00"万元"`) }, "17.50万元", "17.5", 2, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("17.5"), `¥#,##0.00`) }, "¥17.50", "17.5", 2, false},
+		{func(a string) { x.num(s, a, decimal.RequireFromString("0.9988"), `0.00%;-0.00%`) }, "99.88%", "99.88", 2, true},
 	}
 	for i, c := range cases {
 		c.set(a1Of(i, 0))
@@ -346,4 +352,20 @@ func TestReadSamples(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReadStacked: an export with forms one under another on one sheet,
+// the first without 总分 and 评分等级 rows.
+func TestReadStacked(t *testing.T) {
+	x := newXL(t)
+	w1 := buildBook(x, "Sheet1", book1, variant{noTotal: true, noGrade: true})
+	w2 := buildBook(x, "Sheet1", book2, variant{offset: 27, lead: true})
+	w3 := buildBook(x, "Sheet1", book1, variant{offset: 56, inline: true, yuan: true})
+	b := openBook(t, writeBook(t, x, "stacked.xlsx"))
+	if len(b.Forms) != 3 {
+		t.Fatalf("%d forms, skipped %v", len(b.Forms), b.Skipped)
+	}
+	checkForm(t, b.Forms[0], w1, false)
+	checkForm(t, b.Forms[1], w2, false)
+	checkForm(t, b.Forms[2], w3, false)
 }
