@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/xlsxeval/xlsxeval/server"
+)
+
+func init() {
+	commands = append(commands, &cli.Command{
+		Name:      "serve",
+		Usage:     "启动本机网页: 拖入自评表即可校验, 下载批注副本、汇总表和模板",
+		ArgsUsage: " ",
+		Description: `在浏览器中打开显示的地址, 把填报好的自评表 (.xlsx) 或其压缩包 (.zip) 拖到页面上,
+   即可看到每张表的项目、总分、等级和问题 (错误在前, 标出要改的单元格),
+   并下载批注副本、汇总表、空白模板或按清单预填的模板。
+   规则与 xlsxeval check 完全相同; POST /api/check 返回与 check --format json 相同的 JSON。
+
+   默认只监听本机 (127.0.0.1)。上传的文件只在内存中处理, 请求结束即丢弃, 不会保存。
+   若要让局域网内的同事使用, 以 --addr 0.0.0.0:8080 启动 (无登录验证, 请只在可信网络中使用)。
+
+示例:
+   xlsxeval serve
+   xlsxeval serve --addr 0.0.0.0:8080 --max-upload 200MB --max-files 1000
+
+   English: a local web page and HTTP API over the same checks as 'check'.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Value: server.DefaultAddr, Usage: "监听地址 (主机:端口); 0.0.0.0:8080 对局域网开放"},
+			&cli.StringFlag{Name: "max-upload", Value: "50MB", Usage: "单次上传的大小上限, 如 50MB、200MB"},
+			&cli.IntFlag{Name: "max-files", Value: server.DefaultMaxFiles, Usage: "单次上传的工作簿数上限 (含压缩包内的)"},
+			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "问题说明的默认语言: zh | en (请求可用 ?lang= 指定)"},
+			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			&cli.DurationFlag{Name: "file-timeout", Value: 30 * time.Second, Usage: "单个工作簿的校验时限"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
+		},
+		Action: runServe,
+	})
+}
+
+func runServe(c *cli.Context) error {
+	cfg, err := serveConfig(c)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	out := c.App.ErrWriter
+	if out == nil {
+		out = os.Stderr
+	}
+	if !c.Bool("quiet") {
+		cfg.Log = log.New(out, "", log.LstdFlags)
+	}
+	err = server.Run(ctx, cfg, func(addr string) {
+		fmt.Fprintf(c.App.Writer, "xlsxeval %s: 请在浏览器中打开 http://%s/ (按 Ctrl+C 停止)\n", version, addr)
+		if !server.IsLoopback(addr) {
+			fmt.Fprintln(out, "注意: 服务对其他计算机开放, 且没有登录验证; 请只在可信的网络中使用。")
+		}
+	})
+	if err != nil {
+		return cli.Exit(err.Error(), exitRun)
+	}
+	fmt.Fprintln(c.App.Writer, "已停止。")
+	return nil
+}
+
+func serveConfig(c *cli.Context) (server.Config, error) {
+	var cfg server.Config
+	lang, err := parseLang(c.String("lang"))
+	if err != nil {
+		return cfg, err
+	}
+	size, err := server.ParseSize(c.String("max-upload"))
+	if err != nil {
+		return cfg, cli.Exit("--max-upload: "+err.Error(), exitRun)
+	}
+	if c.Int("max-files") < 1 {
+		return cfg, cli.Exit("--max-files 须至少为 1", exitRun)
+	}
+	prof, err := loadProfile(c.String("profile"))
+	if err != nil {
+		return cfg, cli.Exit(err.Error(), exitRun)
+	}
+	return server.Config{
+		Addr: c.String("addr"), MaxUpload: size, MaxFiles: c.Int("max-files"), Lang: lang,
+		Profile: prof, FileTimeout: c.Duration("file-timeout"), Version: version,
+	}, nil
+}
+

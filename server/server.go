@@ -1,0 +1,274 @@
+// Package server is `xlsxeval serve`: a small local web page and an HTTP
+// API over the same checks as `xlsxeval check`, for people who do not use
+// a command line.
+//
+// It keeps nothing: every upload lives in memory for its request only.
+// Downloads that need the workbooks again (annotated copies) take them
+// again from the page, which still holds the files the user dropped; the
+// summary workbook is built from the check results the page sends back.
+// So concurrent users cannot see each other's files and a restart loses
+// nothing.
+package server
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/report"
+	"github.com/xlsxeval/xlsxeval/validate"
+)
+
+// Config tunes a server; zero fields take the defaults below.
+type Config struct {
+	Addr        string            // listen address; default 127.0.0.1:8080
+	MaxUpload   int64             // bytes of one request's body; default 50 MB
+	MaxFiles    int               // workbooks per request, zip entries included; default 200
+	Lang        report.Lang       // messages unless a request asks (?lang=en)
+	Profile     *formulas.Profile // nil means formulas.Default()
+	FileTimeout time.Duration     // per workbook; default 30 s
+	Workers     int               // workbooks checked at once, all users together; default NumCPU
+	InFlight    int               // requests holding uploads in memory at once; default 2×Workers
+	Version     string            // shown on the page
+	Log         *log.Logger       // nil: no request log
+}
+
+// Defaults.
+const (
+	DefaultAddr      = "127.0.0.1:8080"
+	DefaultMaxUpload = 50 << 20
+	DefaultMaxFiles  = 200
+)
+
+func (c *Config) fill() {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.MaxUpload <= 0 {
+		c.MaxUpload = DefaultMaxUpload
+	}
+	if c.MaxFiles <= 0 {
+		c.MaxFiles = DefaultMaxFiles
+	}
+	if c.Lang == "" {
+		c.Lang = report.ZH
+	}
+	if c.Profile == nil {
+		c.Profile = formulas.Default()
+	}
+	if c.FileTimeout <= 0 {
+		c.FileTimeout = 30 * time.Second
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	if c.InFlight <= 0 {
+		c.InFlight = 2 * c.Workers
+	}
+	if c.Log == nil {
+		c.Log = log.New(io.Discard, "", 0)
+	}
+}
+
+// Server is the http.Handler of the page and the API.
+type Server struct {
+	cfg      Config
+	mux      *http.ServeMux
+	workers  chan struct{} // a slot per workbook being checked
+	inflight chan struct{} // a slot per request holding uploads
+	// check is validate.CheckReader; tests put a hostile stand-in here.
+	check func(r io.ReaderAt, size int64, name string, opt validate.ReadOptions) validate.FileResult
+}
+
+//go:embed page.html
+var static embed.FS
+
+// New returns the handler for cfg.
+func New(cfg Config) *Server {
+	cfg.fill()
+	s := &Server{cfg: cfg, mux: http.NewServeMux(),
+		workers: make(chan struct{}, cfg.Workers), inflight: make(chan struct{}, cfg.InFlight), check: validate.CheckReader}
+	s.mux.HandleFunc("GET /{$}", s.handlePage)
+	s.mux.HandleFunc("POST /api/check", s.withUpload(s.handleCheck))
+	s.mux.HandleFunc("POST /api/annotate", s.withUpload(s.handleAnnotate))
+	s.mux.HandleFunc("POST /api/summary", s.withUpload(s.handleSummary))
+	s.mux.HandleFunc("GET /api/template", s.handleBlank)
+	s.mux.HandleFunc("POST /api/template", s.withUpload(s.handleSpec))
+	s.mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	return s
+}
+
+// Config returns the server's configuration with defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// The page is self-contained: no request leaves for another origin.
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	start := time.Now()
+	s.mux.ServeHTTP(w, r)
+	s.cfg.Log.Printf("%s %s %s", r.Method, r.URL.Path, time.Since(start).Round(time.Millisecond))
+}
+
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	b, err := static.ReadFile("page.html")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	page := strings.NewReplacer(
+		"{{version}}", htmlEscape(s.cfg.Version),
+		"{{maxUpload}}", FormatSize(s.cfg.MaxUpload),
+		"{{maxFiles}}", strconv.Itoa(s.cfg.MaxFiles),
+		"{{lang}}", string(s.cfg.Lang),
+		"{{unit}}", htmlEscape(s.cfg.Profile.AmountUnit),
+		"{{year}}", strconv.Itoa(time.Now().Year()-1),
+	).Replace(string(b))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, page)
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
+}
+
+// withUpload holds a request slot while an upload is in memory, so that
+// many users at once queue instead of exhausting memory.
+func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.inflight <- struct{}{}:
+			defer func() { <-s.inflight }()
+		case <-r.Context().Done():
+			return
+		}
+		h(w, r)
+	}
+}
+
+// fail answers {"error": msg} with the status of a requestError, or 500.
+func fail(w http.ResponseWriter, err error) {
+	status := http.StatusInternalServerError
+	var re *requestError
+	if errors.As(err, &re) {
+		status = re.status
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"error": err.Error()})
+}
+
+// langOf reads ?lang= or the lang field; the server's default otherwise.
+func (s *Server) langOf(r *http.Request, fields map[string]string) report.Lang {
+	v := r.URL.Query().Get("lang")
+	if v == "" && fields != nil {
+		v = fields["lang"]
+	}
+	switch strings.ToLower(v) {
+	case "en":
+		return report.EN
+	case "zh", "cn", "zh-cn":
+		return report.ZH
+	}
+	return s.cfg.Lang
+}
+
+// Run serves cfg until ctx is cancelled, then shuts down gracefully:
+// requests under way get up to 30 s to finish. ready, if not nil, is
+// called with the address listened on (useful with port 0).
+func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
+	h := New(cfg)
+	cfg = h.cfg
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s: %v", cfg.Addr, err)
+	}
+	srv := NewHTTPServer(h)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("关闭服务时出错: %v", err)
+	}
+	return nil
+}
+
+// NewHTTPServer wraps h with timeouts against slow or stalled clients.
+// WriteTimeout covers checking a full upload (MaxFiles workbooks).
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// IsLoopback tells whether addr listens on this machine only.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ParseSize reads sizes such as 50MB, 512KB, 1GB, 10M or 1048576 (bytes).
+func ParseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, fmt.Errorf("无法识别的大小 %q (例如 50MB、512KB)", s)
+	}
+	return n * mult, nil
+}
+
+// FormatSize writes n bytes as MB or KB for messages.
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

@@ -1,0 +1,215 @@
+package server
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// workbook is one workbook of a request: an uploaded file or a zip entry,
+// held in memory for the request only. err is set when it could not be
+// taken (too large, unsafe path); it is then reported as unreadable.
+type workbook struct {
+	name string
+	data []byte
+	err  error
+}
+
+// upload is what one request sent.
+type upload struct {
+	books  []workbook
+	fields map[string]string
+}
+
+// requestError is a refusal of the whole request, with its HTTP status.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func refuse(status int, format string, a ...any) error {
+	return &requestError{status, fmt.Sprintf(format, a...)}
+}
+
+// workbookExt are the zip entries taken as workbooks; legacy formats are
+// taken so that the user is told how to convert them.
+var workbookExt = map[string]bool{".xlsx": true, ".xlsm": true, ".xltx": true, ".xls": true, ".et": true}
+
+// maxField bounds a non-file form field (lang, password, path, ...).
+const maxField = 4 << 10
+
+// readUpload reads the multipart body: every part named fileField is a
+// workbook or a .zip of workbooks; other parts are small fields. The body
+// is capped at MaxUpload and never touches the disk.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, fileField string) (*upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, refuse(http.StatusBadRequest, "请求须为 multipart/form-data, 文件放在 %q 字段中", fileField)
+	}
+	up := &upload{fields: map[string]string{}}
+	expanded := int64(0)
+	for n := 0; ; n++ {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, bodyError(err, s.cfg.MaxUpload)
+		}
+		if p.FormName() != fileField {
+			b, err := io.ReadAll(io.LimitReader(p, maxField+1))
+			if err != nil {
+				return nil, bodyError(err, s.cfg.MaxUpload)
+			}
+			if len(b) > maxField {
+				return nil, refuse(http.StatusBadRequest, "字段 %q 过长", p.FormName())
+			}
+			up.fields[p.FormName()] = string(b)
+			continue
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, bodyError(err, s.cfg.MaxUpload)
+		}
+		if err := s.addFile(up, partName(p, n), data, &expanded); err != nil {
+			return nil, err
+		}
+	}
+	if len(up.books) == 0 {
+		return nil, refuse(http.StatusBadRequest, "没有收到工作簿: 请在 %q 字段中上传 .xlsx 文件或其 .zip 压缩包", fileField)
+	}
+	return up, nil
+}
+
+// bodyError tells an over-limit body from a broken one.
+func bodyError(err error, limit int64) error {
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return refuse(http.StatusRequestEntityTooLarge, "上传内容超过上限 %s; 请分批上传, 或以 --max-upload 调高上限", FormatSize(limit))
+	}
+	return refuse(http.StatusBadRequest, "上传内容不完整: %v", err)
+}
+
+func partName(p *multipart.Part, n int) string {
+	name := strings.TrimSpace(p.FileName())
+	if name == "" || name == "." || name == "/" {
+		name = fmt.Sprintf("文件%d.xlsx", n+1)
+	}
+	return name
+}
+
+// addFile adds a workbook, or the workbooks of a .zip.
+func (s *Server) addFile(up *upload, name string, data []byte, expanded *int64) error {
+	if !strings.EqualFold(path.Ext(name), ".zip") {
+		return s.addBook(up, workbook{name: name, data: data})
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return s.addBook(up, workbook{name: name, err: fmt.Errorf("%s: 不是有效的 zip 压缩包: %v", name, err)})
+	}
+	files := append([]*zip.File(nil), zr.File...)
+	sort.Slice(files, func(i, j int) bool { return entryName(files[i]) < entryName(files[j]) })
+	found := false
+	for _, f := range files {
+		entry := entryName(f)
+		if f.FileInfo().IsDir() || !isWorkbookEntry(entry) {
+			continue
+		}
+		found = true
+		b := workbook{name: name + "/" + entry}
+		switch {
+		case !safeEntry(entry):
+			b.name, b.err = name+"/"+path.Base(entry), fmt.Errorf("%s: 压缩包内的路径 %q 不安全, 已跳过", name, entry)
+		case f.UncompressedSize64 > uint64(s.cfg.MaxUpload):
+			b.err = fmt.Errorf("%s: 解压后超过 %s, 已跳过", b.name, FormatSize(s.cfg.MaxUpload))
+		default:
+			b.data, b.err = readEntry(f, s.cfg.MaxUpload)
+			if b.err != nil {
+				b.err = fmt.Errorf("%s: %v", b.name, b.err)
+			}
+			*expanded += int64(len(b.data))
+			if *expanded > 2*s.cfg.MaxUpload {
+				return refuse(http.StatusRequestEntityTooLarge, "压缩包解压后超过 %s; 请分批上传", FormatSize(2*s.cfg.MaxUpload))
+			}
+		}
+		if err := s.addBook(up, b); err != nil {
+			return err
+		}
+	}
+	if !found {
+		return s.addBook(up, workbook{name: name, err: fmt.Errorf("%s: 压缩包中没有 .xlsx 工作簿", name)})
+	}
+	return nil
+}
+
+func (s *Server) addBook(up *upload, b workbook) error {
+	if len(up.books) >= s.cfg.MaxFiles {
+		return refuse(http.StatusRequestEntityTooLarge, "一次最多校验 %d 个工作簿; 请分批上传, 或以 --max-files 调高上限", s.cfg.MaxFiles)
+	}
+	up.books = append(up.books, b)
+	return nil
+}
+
+// readEntry reads a zip entry, trusting its actual length, not its header.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("无法解压: %v", err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("无法解压: %v", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("解压后超过 %s, 已跳过", FormatSize(limit))
+	}
+	return b, nil
+}
+
+// entryName is the entry's path with forward slashes; names that are not
+// UTF-8 are read as GB18030, as zips made on Chinese Windows are.
+func entryName(f *zip.File) string {
+	name := f.Name
+	if !utf8.ValidString(name) {
+		if d, err := simplifiedchinese.GB18030.NewDecoder().String(name); err == nil {
+			name = d
+		}
+	}
+	return strings.ReplaceAll(name, `\`, "/")
+}
+
+// isWorkbookEntry skips folders' metadata, lock files and other files.
+func isWorkbookEntry(name string) bool {
+	base := path.Base(name)
+	return !strings.HasPrefix(name, "__MACOSX/") && !strings.HasPrefix(base, ".") &&
+		!strings.HasPrefix(base, "~$") && workbookExt[strings.ToLower(path.Ext(base))]
+}
+
+// safeEntry refuses absolute paths, drive letters and parent references.
+// Nothing is written to disk, but a name such as ../../x must not reach a
+// report or a download name.
+func safeEntry(name string) bool {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, ":") {
+		return false
+	}
+	for _, el := range strings.Split(name, "/") {
+		if el == ".." {
+			return false
+		}
+	}
+	return true
+}
