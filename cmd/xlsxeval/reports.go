@@ -1,0 +1,190 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/xlsxeval/xlsxeval/internal/atomicfile"
+	"github.com/xlsxeval/xlsxeval/report"
+	"github.com/xlsxeval/xlsxeval/template"
+	"github.com/xlsxeval/xlsxeval/validate"
+)
+
+// The department's outputs of check: CSV and HTML streams, annotated
+// copies for the units, and the batch summary workbook.
+func init() {
+	outputs["csv"] = func(w io.Writer, lang report.Lang, _ bool) report.Writer {
+		return &report.CSV{W: w, Lang: lang}
+	}
+	outputs["html"] = func(w io.Writer, lang report.Lang, _ bool) report.Writer {
+		return &report.HTML{W: w, Lang: lang}
+	}
+	for _, fl := range checkCmd.Flags {
+		if sf, ok := fl.(*cli.StringFlag); ok && sf.Name == "format" {
+			sf.Usage = "输出格式: text | json | csv | html"
+		}
+	}
+	checkCmd.Flags = append(checkCmd.Flags,
+		&cli.StringFlag{Name: "annotate", Usage: "把有错误或警告的工作簿另存一份批注副本到此文件夹 (标红/标黄并加批注, 首页为「校验结果」)"},
+		&cli.StringFlag{Name: "summary", Usage: "写出汇总工作簿 (.xlsx): 每张表一行、问题清单、规则统计"},
+	)
+	checkCmd.Description += `
+   xlsxeval check 回收/ --annotate 退回/ --summary 汇总.xlsx --format html -o 结果.html
+   xlsxeval check 回收/ --format csv -o 问题.csv`
+	checkSinks = append(checkSinks, newAnnotateSink, newSummarySink)
+}
+
+// annotateSink writes an annotated copy of every workbook with errors or
+// warnings under dir, at its path relative to the inputs' common folder.
+type annotateSink struct {
+	dir, root, password string
+	lang                report.Lang
+	log                 io.Writer
+	n                   int
+}
+
+func newAnnotateSink(c *cli.Context, lang report.Lang) (sink, error) {
+	dir := c.String("annotate")
+	if dir == "" {
+		return nil, nil
+	}
+	paths, err := validate.Expand(c.Args().Slice())
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("无法创建文件夹 %s: %v", dir, err)
+	}
+	return &annotateSink{dir: dir, root: commonDir(paths), password: c.String("password"), lang: lang, log: c.App.ErrWriter}, nil
+}
+
+func (s *annotateSink) Add(r validate.FileResult, f report.File) error {
+	if r.Err != nil || !needsReturn(f) {
+		return nil
+	}
+	out, err := s.target(r.Path)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(r.Path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	err = atomicfile.Write(out, func(w io.Writer) error {
+		return report.AnnotateWith(in, st.Size(), r, s.lang, w, report.AnnotateOptions{Password: s.password})
+	})
+	if err != nil {
+		return fmt.Errorf("批注副本 %s: %v", out, err)
+	}
+	s.n++
+	return nil
+}
+
+// needsReturn: the unit has something to fix (an error or a warning).
+func needsReturn(f report.File) bool {
+	for _, fm := range f.Forms {
+		if fm.Errors+fm.Warnings > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// target is where the copy of path goes: its path below the common input
+// folder, each part made a safe file name, never outside dir and never
+// onto an input.
+func (s *annotateSink) target(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(s.root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		rel = filepath.Base(abs)
+	}
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	for i, p := range parts {
+		parts[i] = template.SafeName(p)
+	}
+	out := filepath.Join(append([]string{s.dir}, parts...)...)
+	if !atomicfile.Within(s.dir, out) {
+		return "", fmt.Errorf("批注副本 %s 不在 %s 之内", out, s.dir)
+	}
+	if atomicfile.Same(out, path) {
+		return "", fmt.Errorf("批注副本会覆盖输入文件 %s; 请为 --annotate 另选文件夹", path)
+	}
+	return out, nil
+}
+
+func (s *annotateSink) Close(report.Summary) error {
+	fmt.Fprintf(s.log, "已在 %s 写出 %d 个批注副本\n", s.dir, s.n)
+	return nil
+}
+
+// commonDir is the deepest folder holding every path.
+func commonDir(paths []string) string {
+	var common []string
+	for i, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		parts := strings.Split(filepath.Dir(abs), string(filepath.Separator))
+		if i == 0 || common == nil {
+			common = parts
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(parts) && common[n] == parts[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	if len(common) == 0 {
+		return string(filepath.Separator)
+	}
+	d := strings.Join(common, string(filepath.Separator))
+	if d == "" {
+		d = string(filepath.Separator)
+	}
+	return d
+}
+
+// summarySink keeps the summary rows and writes the workbook at the end.
+type summarySink struct {
+	path string
+	book *report.SummaryBook
+}
+
+func newSummarySink(c *cli.Context, lang report.Lang) (sink, error) {
+	path := c.String("summary")
+	if path == "" {
+		return nil, nil
+	}
+	if ext := strings.ToLower(filepath.Ext(path)); ext != ".xlsx" {
+		return nil, fmt.Errorf("--summary 须为 .xlsx 文件, 而非 %s", path)
+	}
+	return &summarySink{path: path, book: report.NewSummaryBook(lang)}, nil
+}
+
+func (s *summarySink) Add(r validate.FileResult, f report.File) error {
+	if atomicfile.Same(r.Path, s.path) {
+		return fmt.Errorf("汇总文件 %s 是输入文件之一; 请另选 --summary 路径", s.path)
+	}
+	s.book.Add(f)
+	return nil
+}
+
+func (s *summarySink) Close(report.Summary) error {
+	return atomicfile.Write(s.path, s.book.Write)
+}
