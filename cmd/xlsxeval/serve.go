@@ -93,4 +93,3 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 		Profile: prof, FileTimeout: c.Duration("file-timeout"), Version: version,
 	}, nil
 }
-
