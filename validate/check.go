@@ -3,6 +3,7 @@
 package validate
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/xuri/excelize/v2"
@@ -24,6 +25,17 @@ func (s Severity) String() string { return [...]string{"info", "warning", "error
 
 // MarshalText writes the severity as its name in JSON.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name, so the JSON report reads back
+// (xlsxeval serve builds the summary workbook from it).
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, ok := ParseSeverity(string(b))
+	if !ok {
+		return fmt.Errorf("unknown severity %q", b)
+	}
+	*s = v
+	return nil
+}
 
 // ParseSeverity reads "info", "warning" or "error".
 func ParseSeverity(s string) (Severity, bool) {
