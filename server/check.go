@@ -80,6 +80,12 @@ func (s *Server) checkBook(ctx context.Context, b workbook, opt validate.ReadOpt
 	done := make(chan validate.FileResult, 1)
 	go func() {
 		defer func() { <-s.workers }()
+		// CheckReader recovers already; this guards the server itself.
+		defer func() {
+			if p := recover(); p != nil {
+				done <- validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 内部错误, 无法校验此文件: %v", b.name, p)}
+			}
+		}()
 		done <- s.check(bytes.NewReader(b.data), int64(len(b.data)), b.name, opt)
 	}()
 	t := time.NewTimer(s.cfg.FileTimeout)
