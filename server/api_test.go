@@ -15,11 +15,11 @@ func TestCheckAPI(t *testing.T) {
 	books := seeds(t)
 	_, ts := newTestServer(t, Config{})
 	zipped := makeZip(t, map[string][]byte{
-		"回收/好.xlsx":      books["seed2"],
-		"回收/坏.xlsx":      books["faulty"],
+		"回收/好.xlsx":        books["seed2"],
+		"回收/坏.xlsx":        books["faulty"],
 		"../../etc/x.xlsx": books["seed1"],
-		"说明.txt":          []byte("not a workbook"),
-		"~$好.xlsx":        []byte("lock file"),
+		"说明.txt":           []byte("not a workbook"),
+		"~$好.xlsx":         []byte("lock file"),
 	})
 	code, body, hdr := post(t, ts.Client(), ts.URL+"/api/check",
 		part{"file", "seed1.xlsx", books["seed1"]},
