@@ -16,9 +16,13 @@ const ResultSheet = "校验结果"
 
 // Fills of faulty cells. They differ from the template's light yellow
 // input fill so that a marked cell stands out.
+// A template's own conditional formats may paint over a cell's fill, so a
+// marked cell also gets a border of the same colour, which they leave alone.
 const (
-	errorFill   = "FF8080"
-	warningFill = "FFE033"
+	errorFill     = "FF8080"
+	warningFill   = "FFE033"
+	errorBorder   = "C00000"
+	warningBorder = "E0A000"
 )
 
 // AnnotateOptions tune Annotate.
@@ -122,8 +126,9 @@ func (a *annotator) markCell(k cellKey, xs []validate.Finding) error {
 	return a.comment(k, xs)
 }
 
-// fillCell gives the cell a style derived from its own with a solid fill,
-// so that its number format, borders, font and lock are kept.
+// fillCell gives the cell a style derived from its own with a solid fill
+// and a thick border, so that its number format, font, alignment and lock
+// are kept.
 func (a *annotator) fillCell(k cellKey, color string) error {
 	base, err := a.f.GetCellStyle(k.sheet, k.cell)
 	if err != nil {
@@ -137,6 +142,11 @@ func (a *annotator) fillCell(k cellKey, color string) error {
 			return err
 		}
 		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+		edge := map[string]string{errorFill: errorBorder, warningFill: warningBorder}[color]
+		st.Border = nil
+		for _, side := range []string{"left", "right", "top", "bottom"} {
+			st.Border = append(st.Border, excelize.Border{Type: side, Color: edge, Style: 5})
+		}
 		if id, err = a.f.NewStyle(st); err != nil {
 			return err
 		}
@@ -291,6 +301,10 @@ func (a *annotator) writeResults(path string, findings []validate.Finding) error
 			}
 			set(ref, v, style)
 		}
+		if err == nil {
+			// Wrapped text does not grow the row by itself in every program.
+			err = f.SetRowHeight(s, row, 15*float64(lines(x.Message, 58)))
+		}
 		if err == nil && x.Cell != "" && a.hasSheet(x.Sheet) {
 			loc := quoteSheet(x.Sheet) + "!" + x.Cell
 			err = f.SetCellHyperLink(s, fmt.Sprintf("D%d", row), loc, "Location")
@@ -305,7 +319,24 @@ func (a *annotator) writeResults(path string, findings []validate.Finding) error
 			return err
 		}
 	}
+	orient, one, zero, fit := "landscape", 1, 0, true
+	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
 	return f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"})
+}
+
+// lines is how many lines s takes in a column width wide (CJK counts
+// double).
+func lines(s string, width int) int {
+	n := 0
+	for _, r := range s {
+		n += 1 + b2i(r > 0x2e80)
+	}
+	return max(1, (n+width-1)/width)
 }
 
 type resultStyles struct {
