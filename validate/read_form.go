@@ -287,7 +287,7 @@ func findTitle(g *grid, from, end int, yearRef string) form.Cell {
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := g.at(r, c)
-			if t == "" || a1Of(r, c) == yearRef {
+			if t == "" || a1Of(r, c) == yearRef && yearOnly.MatchString(normalize(t)) {
 				continue
 			}
 			if strings.Contains(t, "自评表") || strings.Contains(t, "评价表") {
@@ -352,29 +352,32 @@ func fundRow(g *grid, h header, r, c int) form.FundRow {
 	}
 }
 
-// fundsLabel is the 项目资金 (万元) cell left of the amount columns.
+// fundsLabel is the 项目资金 (万元) cell: left of the amount columns in the
+// header row, or on the row above it; failing that any cell naming 资金
+// there, or the first text left of the amounts.
 func fundsLabel(g *grid, h header, left int) form.Cell {
-	var first form.Cell
-	for _, r := range []int{h.row, h.row - 1} {
-		for c := 0; c < left; c++ {
-			if g.at(g.origin(r, c)) == "" {
-				continue
-			}
-			if g.is(r, c, lFunds) || strings.Contains(g.label(r, c), "资金") {
-				return g.cell(r, c)
-			}
-			if !first.Found() && r == h.row {
-				first = g.cell(r, c)
+	rows := []int{h.row, h.row - 1}
+	for _, fits := range []func(r, c int) bool{
+		func(r, c int) bool { return g.is(r, c, lFunds) },
+		func(r, c int) bool { return strings.Contains(g.label(r, c), "资金") },
+		func(r, c int) bool { return r == h.row },
+	} {
+		for _, r := range rows {
+			for c := 0; c < max(left, 1); c++ {
+				if g.at(g.origin(r, c)) != "" && fits(r, c) {
+					return g.cell(r, c)
+				}
 			}
 		}
 	}
-	return first
+	return form.Cell{}
 }
 
-// amountUnit is 万元 or 元 as the funds label or an amount header says.
+// amountUnit is 万元 or 元 as the funds label, the row above the header
+// or an amount header says.
 func amountUnit(g *grid, h header, label string) string {
 	texts := []string{label}
-	for r := h.row; r <= h.end; r++ {
+	for r := h.row - 1; r <= h.end; r++ {
 		for c := 0; c < g.width(r); c++ {
 			texts = append(texts, g.at(r, c))
 		}

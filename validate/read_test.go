@@ -369,3 +369,79 @@ func TestReadStacked(t *testing.T) {
 	checkForm(t, b.Forms[1], w2, false)
 	checkForm(t, b.Forms[2], w3, false)
 }
+
+// TestReadOtherLayout: a form typed by a unit in another region's
+// wording: synonyms for every header, the funds label on its own row,
+// goals as label | text rows, 一级/二级 blank without merges, 合计 for 总分.
+func TestReadOtherLayout(t *testing.T) {
+	x := newXL(t)
+	rows := [][]string{
+		{"2024年度财政项目支出绩效自评表"},
+		{"项目名称：社区服务", "", "主管部门：区民政局", "", "实施单位： 街道办"},
+		{"项目资金（单位：元）"},
+		{"资金来源", "年初预算", "调整后预算数", "实际执行数", "权重", "预算执行率", "评分"},
+		{"合计", "1,000,000.00", "1,000,000.00", "950,000.00", "10", "95.00%", "9.50"},
+		{"本年财政拨款", "1,000,000.00", "1,000,000.00", "950,000.00", "/", "95.00%", "/"},
+		{"上年结转", "0", "0", "0", "/", "0", "/"},
+		{"其他", "0", "0", "0", "/", "0", "/"},
+		{"年度总体目标", "预期目标", "服务居民一万人次"},
+		{"", "实际完成情况", "服务居民一万二千人次"},
+		{"一级指标", "二级指标", "三级指标", "目标值", "完成值", "权重", "评分", "偏差原因"},
+		{"产出指标（60分）", "数量指标", "服务人次", "≥10000人次", "12000人次", "60", "60"},
+		{"", "", "活动场次", "≥20场", "18场", "", ""},
+		{"满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "85%", "30", "20", "宣传不足"},
+		{"合计", "", "", "", "", "100", "89.50"},
+		{"自评等级", "良"},
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			if v != "" {
+				x.str("Sheet1", a1Of(r, c), v)
+			}
+		}
+	}
+	b := openBook(t, writeBook(t, x, "other.xlsx"))
+	if len(b.Forms) != 1 {
+		t.Fatalf("%d forms, skipped %v", len(b.Forms), b.Skipped)
+	}
+	fm := b.Forms[0]
+	check := func(what string, c form.Cell, ref, text string) {
+		t.Helper()
+		if c.Ref != ref || c.Text != text {
+			t.Errorf("%s: %s %q, want %s %q", what, c.Ref, c.Text, ref, text)
+		}
+	}
+	check("title", fm.Title, "A1", "2024年度财政项目支出绩效自评表")
+	check("year", fm.Year, "A1", "2024年度")
+	check("project", fm.Project, "A2", "社区服务")
+	check("department", fm.Department, "C2", "区民政局")
+	check("unit", fm.Unit, "E2", "街道办")
+	check("funds label", fm.FundsLabel, "A3", "项目资金（单位：元）")
+	if fm.AmountUnit != "元" {
+		t.Errorf("AmountUnit %q", fm.AmountUnit)
+	}
+	check("total label", fm.Funds[0].Label, "A5", "合计")
+	check("current", fm.Funds[1].Exec, "D6", "950,000.00")
+	check("carry", fm.Funds[2].Budget, "C7", "0")
+	check("other weight", fm.Funds[3].Weight, "E8", "/")
+	check("rate", fm.Funds[0].Rate, "F5", "95.00%")
+	if n := fm.Funds[1].Exec.Num; n == nil || n.String() != "950000" || fm.Funds[1].Exec.Places != 2 {
+		t.Errorf("exec num %v places %d", n, fm.Funds[1].Exec.Places)
+	}
+	check("goal", fm.Goal, "C9", "服务居民一万人次")
+	check("done", fm.Done, "C10", "服务居民一万二千人次")
+	if len(fm.Indicators) != 3 {
+		t.Fatalf("%d indicators", len(fm.Indicators))
+	}
+	i1 := fm.Indicators[1]
+	check("inherited l1", i1.L1, "A12", "产出指标")
+	check("inherited l2", i1.L2, "B12", "数量指标")
+	if i1.L1Own || i1.L2Own || !fm.Indicators[2].L1Own || !fm.Indicators[2].L2Own {
+		t.Errorf("own flags %v %v / %v %v", i1.L1Own, i1.L2Own, fm.Indicators[2].L1Own, fm.Indicators[2].L2Own)
+	}
+	check("empty weight", i1.Weight, "F13", "")
+	check("reason", fm.Indicators[2].Reason, "H14", "宣传不足")
+	check("total weight", fm.TotalWeight, "F15", "100")
+	check("total score", fm.TotalScore, "G15", "89.50")
+	check("grade", fm.Grade, "B16", "良")
+}
