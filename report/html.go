@@ -142,6 +142,7 @@ func (h *HTML) File(f File) error {
 			hf.Figures = append(hf.Figures, kv{h.word(p.K), dash(p.V)})
 		}
 		for _, x := range bySeverity(fm.Findings) {
+			x.Expected, x.Found = dash(x.Expected), dash(x.Found)
 			hf.Findings = append(hf.Findings, htmlFinding{x, t.word(x.Severity.String())})
 		}
 		forms = append(forms, hf)
