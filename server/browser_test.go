@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+)
+
+// chromium finds Debian's chromium (or another Chrome); the browser test
+// is skipped without one unless XLSXEVAL_REQUIRE_CHROMIUM=1 (CI).
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("XLSXEVAL_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("chromium not found and XLSXEVAL_REQUIRE_CHROMIUM=1 (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+// browserContext starts a headless Chromium with a throwaway profile that
+// saves downloads into dir.
+func browserContext(t *testing.T, dir string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	on := true
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// downloads reports each finished download's file (named by its GUID).
+func downloads(ctx context.Context, dir string) <-chan string {
+	ch := make(chan string, 8)
+	events := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	go func() {
+		for e, err := range events {
+			if err != nil {
+				return
+			}
+			if e.State == browser.DownloadProgressStateCompleted {
+				ch <- filepath.Join(dir, e.GUID)
+			}
+		}
+	}()
+	return ch
+}
+
+func waitDownload(t *testing.T, ch <-chan string) []byte {
+	t.Helper()
+	select {
+	case path := <-ch:
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	case <-time.After(30 * time.Second):
+		t.Fatal("no download")
+	}
+	return nil
+}
+
+// A person drops a faulty and a good workbook on the page, sees the
+// faulty one first with its findings and cells, and downloads its
+// annotated copy and the summary workbook.
+func TestBrowserEndToEnd(t *testing.T) {
+	books := seeds(t)
+	dir, dl := t.TempDir(), t.TempDir()
+	faulty := filepath.Join(dir, "信息化运维项目-回收.xlsx")
+	good := filepath.Join(dir, "文旅管理与服务.xlsx")
+	os.WriteFile(good, books["seed2"], 0o644)
+	os.WriteFile(faulty, books["faulty"], 0o644)
+	_, ts := newTestServer(t, Config{Version: "e2e"})
+	ctx := browserContext(t, dl)
+	done := downloads(ctx, dl)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#drop")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{good, faulty}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll(".file").length === 2 && !document.querySelector(".pending")`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	text := func(sel string) string {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
+	}
+	results, first, counts := text("#results"), text(".file:first-child .head .name"), text("#counts")
+	_, cell := cellOf(t, books["faulty"], "ind.11.score")
+	for _, want := range []string{"信息化运维项目", "98.99", "优", "需退回", "ind.cap", cell, "4.94", "文旅管理与服务", "无问题"} {
+		if !strings.Contains(results, want) {
+			t.Errorf("page lacks %q:\n%s", want, results)
+		}
+	}
+	if first != filepath.Base(faulty) {
+		t.Errorf("first card is %q, want the faulty workbook first", first)
+	}
+	if !strings.Contains(counts, "文件 2") || !strings.Contains(counts, "错误 2") {
+		t.Errorf("counts %q", counts)
+	}
+	// Errors first within the form too: the first finding row is an error.
+	if row, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".file:first-child tbody tr"), "class")); err != nil || row.Value != "error" {
+		t.Errorf("first finding row class %q, %v", row.Value, err)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".file:first-child .dl-annotated"))); err != nil {
+		t.Fatal(err)
+	}
+	checkAnnotated(t, waitDownload(t, done))
+
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dl-summary"))); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := excelize.OpenReader(strings.NewReader(string(waitDownload(t, done))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := sum.GetRows("汇总")
+	sum.Close()
+	if text := strings.Join(flatten(rows), "|"); !strings.Contains(text, filepath.Base(faulty)) || !strings.Contains(text, "文旅管理与服务") {
+		t.Errorf("summary: %s", text)
+	}
+
+	if path := os.Getenv("XLSXEVAL_SCREENSHOT"); path != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+}
