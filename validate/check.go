@@ -112,7 +112,11 @@ func Run(f *form.Form, p *formulas.Profile) []Finding {
 		p = formulas.Default()
 	}
 	var out []Finding
-	for _, c := range Checks() {
+	checks := Checks()
+	if Unfilled(f) {
+		checks = []*Check{formEmpty}
+	}
+	for _, c := range checks {
 		pass := &Pass{Form: f, Profile: p, check: c, out: &out}
 		c.Run(pass)
 	}

@@ -183,6 +183,7 @@ type fault struct {
 
 func faults() []fault {
 	return []fault{
+		{name: "nothing filled in", seed: seed1, fn: blankOut, code: "form.empty", cell: "C3", sev: Error},
 		{name: "initial budget parts no longer add up", seed: seed1, fn: func(f *form.Form) { set(&f.Funds[form.FundCarry].Initial, "1.00") },
 			code: "funds.sum", cell: "C6", sev: Error, exp: "18.51~18.53"},
 		{name: "current row rate wrong", seed: seed1, fn: func(f *form.Form) { set(&f.Funds[form.FundCurrent].Rate, "98.88") },
@@ -464,5 +465,31 @@ func TestChecksDocumented(t *testing.T) {
 		if !seen[code] {
 			t.Errorf("FORM.md rule %s has no check", code)
 		}
+	}
+}
+
+// blankOut empties every field a unit or department fills.
+func blankOut(f *form.Form) {
+	f.Project, f.Department, f.Unit = form.Cell{Ref: f.Project.Ref}, form.Cell{Ref: f.Department.Ref}, form.Cell{Ref: f.Unit.Ref}
+	for i := range f.Funds {
+		r := &f.Funds[i]
+		r.Initial, r.Budget, r.Exec = form.Cell{Ref: r.Initial.Ref}, form.Cell{Ref: r.Budget.Ref}, form.Cell{Ref: r.Exec.Ref}
+	}
+	for i := range f.Indicators {
+		r := &f.Indicators[i]
+		for _, c := range []*form.Cell{&r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason} {
+			*c = form.Cell{Ref: c.Ref}
+		}
+	}
+}
+
+// A blank form gets one finding, not one per empty cell.
+func TestBlankFormOneFinding(t *testing.T) {
+	fs := Run(mutate(seed1, blankOut), nil)
+	if len(fs) != 1 || fs[0].Rule != "form.empty" || fs[0].Cell != "C3" || fs[0].Severity != Error {
+		t.Fatalf("blank form: %s", dump(fs))
+	}
+	if fs := Run(build(seed1), nil); hasFinding(fs, "form.empty", "C3", Error) {
+		t.Error("a filled form was called blank")
 	}
 }
