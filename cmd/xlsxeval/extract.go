@@ -27,10 +27,11 @@ xlsx 为带筛选的表格, 数值为数字单元格。未给 --format 时按 -o
 有文件无法读取时照常输出其余文件, 退出码为 2。
 
 示例:
-   xlsxeval extract 回收/ -o 数据.xlsx
-   xlsxeval extract 回收/*.xlsx --format json -o 数据.json
-   xlsxeval extract 回收/ --format csv > 数据.csv
-   xlsxeval extract 回收/ -o data.csv --lang en
+   xlsxeval extract -o 数据.xlsx 回收/
+   xlsxeval extract --format json -o 数据.json 回收/*.xlsx
+   xlsxeval extract --format csv 回收/ > 数据.csv
+   xlsxeval extract --lang en -o data.csv 回收/
+   (选项须写在文件之前)
 
 English: export every form's data (header, funds, indicators with parsed operator,
 value and unit) as one table; column headers in English with --lang en.`,

@@ -34,8 +34,8 @@ func init() {
 		&cli.StringFlag{Name: "summary", Usage: "写出汇总工作簿 (.xlsx): 每张表一行、问题清单、规则统计"},
 	)
 	checkCmd.Description += `
-   xlsxeval check 回收/ --annotate 退回/ --summary 汇总.xlsx --format html -o 结果.html
-   xlsxeval check 回收/ --format csv -o 问题.csv`
+   xlsxeval check --annotate 退回/ --summary 汇总.xlsx --format html -o 结果.html 回收/
+   xlsxeval check --format csv -o 问题.csv 回收/`
 	checkSinks = append(checkSinks, newAnnotateSink, newSummarySink)
 }
 
@@ -57,10 +57,15 @@ func newAnnotateSink(c *cli.Context, lang report.Lang) (sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	root := commonDir(paths)
+	if abs, err := filepath.Abs(dir); err == nil && (abs == root || isInputDir(abs, c.Args().Slice())) {
+		// Copies among the inputs would be checked again next round.
+		return nil, fmt.Errorf("--annotate 文件夹 %s 是输入文件夹; 请另选一个文件夹存放批注副本", dir)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("无法创建文件夹 %s: %v", dir, err)
 	}
-	return &annotateSink{dir: dir, root: commonDir(paths), password: c.String("password"), lang: lang, log: c.App.ErrWriter}, nil
+	return &annotateSink{dir: dir, root: root, password: c.String("password"), lang: lang, log: c.App.ErrWriter}, nil
 }
 
 func (s *annotateSink) Add(r validate.FileResult, f report.File) error {
@@ -129,6 +134,16 @@ func (s *annotateSink) target(path string) (string, error) {
 func (s *annotateSink) Close(report.Summary) error {
 	fmt.Fprintf(s.log, "已在 %s 写出 %d 个批注副本\n", s.dir, s.n)
 	return nil
+}
+
+// isInputDir reports whether dir is one of the folders given as input.
+func isInputDir(dir string, args []string) bool {
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && st.IsDir() && atomicfile.Same(a, dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // commonDir is the deepest folder holding every path.
