@@ -171,3 +171,18 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestUploadNames(t *testing.T) {
+	books := seeds(t)
+	_, ts := newTestServer(t, Config{})
+	_, body, _ := post(t, ts.Client(), ts.URL+"/api/check",
+		part{"file", "回收/sub/a.xlsx", books["seed1"]}, part{"file", "../../b.xlsx", books["seed1"]},
+		part{"file", `C:\Users\x\c.xlsx`, books["seed1"]}, part{"file", "", books["seed1"]})
+	var got []string
+	for _, f := range decodeReport(t, body).Files {
+		got = append(got, f.Path)
+	}
+	if want := "回收/sub/a.xlsx|b.xlsx|c.xlsx|文件4.xlsx"; strings.Join(got, "|") != want {
+		t.Errorf("names %q, want %s", got, want)
+	}
+}

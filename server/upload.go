@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"path"
@@ -103,8 +104,18 @@ func bodyError(err error, limit int64) error {
 	return refuse(http.StatusBadRequest, "上传内容不完整: %v", err)
 }
 
+// partName is the upload's name. A relative path (a folder dropped on a
+// browser, or an API client) is kept when it is safe, so reports name
+// files as the CLI does; otherwise the base name.
 func partName(p *multipart.Part, n int) string {
-	name := strings.TrimSpace(p.FileName())
+	name := p.FileName()
+	if _, params, err := mime.ParseMediaType(p.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		name = strings.ReplaceAll(params["filename"], `\`, "/")
+		if !safeEntry(name) {
+			name = path.Base(name)
+		}
+	}
+	name = strings.TrimSpace(name)
 	if name == "" || name == "." || name == "/" {
 		name = fmt.Sprintf("文件%d.xlsx", n+1)
 	}
