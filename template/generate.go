@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/integrity"
 )
 
 // Options are what `xlsxeval template` is told.
@@ -15,6 +16,8 @@ type Options struct {
 	Rows     int // indicator rows of a blank form
 	Year     int
 	Password string
+	// SignKey, when set, signs every form (tamper-evident, see integrity).
+	SignKey integrity.Key
 }
 
 // DefaultRows is the number of indicator rows of a blank form: the
@@ -31,6 +34,7 @@ func Blank(o Options) (*Workbook, error) {
 		return nil, err
 	}
 	w.Password = o.Password
+	w.SignKey = o.SignKey
 	rows := o.Rows
 	if rows <= 0 {
 		rows = DefaultRows
@@ -45,6 +49,7 @@ func Build(prs []*Project, o Options) (*Workbook, error) {
 		return nil, err
 	}
 	w.Password = o.Password
+	w.SignKey = o.SignKey
 	used := map[string]bool{}
 	for _, pr := range prs {
 		if err := w.AddForm(SheetName(pr.Name, used), pr, 0, o.Year); err != nil {

@@ -25,6 +25,9 @@ func (w *Workbook) Bytes() ([]byte, error) {
 	if err := form.WriteFingerprints(f, w.fps); err != nil {
 		return nil, err
 	}
+	if err := w.seal(); err != nil {
+		return nil, err
+	}
 	on := true
 	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &on}); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/integrity"
 )
 
 // Title is the form's title.
@@ -32,6 +33,9 @@ type Workbook struct {
 	// noCache leaves formula cells without values (tests: proves that
 	// LibreOffice computes what it shows).
 	noCache bool
+	// SignKey, when set, signs every form (see seal.go).
+	SignKey integrity.Key
+	sealed  map[string]*sealed
 }
 
 // NewWorkbook starts an empty workbook for profile p.
@@ -127,6 +131,7 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 		return s.err
 	}
 	w.fps = append(w.fps, s.lay.Fingerprint(sheet))
+	w.noteForm(sheet, pr, year, s.lay)
 	return nil
 }
 

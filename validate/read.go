@@ -32,6 +32,7 @@ var defaultProfile = formulas.Default()
 type ReadOptions struct {
 	Profile  *formulas.Profile // labels and synonyms; nil means formulas.Default()
 	Password string            // for encrypted workbooks
+	Seal     *Seal             // template integrity checks (tamper.go); nil: none
 }
 
 // Skip is a sheet that holds no form, and why.
@@ -91,7 +92,11 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	return readBook(f, name, labelsOf(opt.Profile), opt.Profile)
+	b, err := readBook(f, name, labelsOf(opt.Profile), opt.Profile)
+	if err == nil {
+		opt.Seal.attach(f, b)
+	}
+	return b, err
 }
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}

@@ -112,7 +112,11 @@ func runCheck(c *cli.Context) error {
 	var sum report.Summary
 	worst, unreadable := validate.Severity(-1), false
 	var werr error
-	opt := validate.ReadOptions{Profile: prof, Password: c.String("password")}
+	seal, err := sealOptions(c, prof)
+	if err != nil {
+		return err
+	}
+	opt := validate.ReadOptions{Profile: prof, Password: c.String("password"), Seal: seal}
 	validate.CheckAll(paths, c.Int("jobs"), opt, func(r validate.FileResult) {
 		prog.step()
 		f := report.FromResult(r, lang)

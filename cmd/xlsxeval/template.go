@@ -45,6 +45,7 @@ English: generate the official self-evaluation form, blank or prefilled from a s
 			&cli.BoolFlag{Name: "single", Usage: "所有项目写入同一个工作簿 (每个项目一个工作表)"},
 			&cli.StringFlag{Name: "password", Usage: "工作表保护密码 (默认无密码保护)"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			signKeyFlag("签名密钥文件: 为预设内容和公式签名, 以便 check 发现改动"),
 		},
 		Action: runTemplate,
 	})
@@ -65,6 +66,10 @@ func runTemplate(c *cli.Context) error {
 		p.AmountUnit = u
 	}
 	o := template.Options{Profile: p, Rows: c.Int("rows"), Year: c.Int("year"), Password: c.String("password")}
+	var err error
+	if o.SignKey, err = signKey(c); err != nil {
+		return err
+	}
 	if o.Rows < 1 || o.Rows > 500 {
 		return cli.Exit("--rows 须在 1 到 500 之间", exitRun)
 	}

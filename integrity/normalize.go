@@ -1,0 +1,150 @@
+package integrity
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/xlsxeval/xlsxeval/form"
+)
+
+// NormFormula is a formula as compared: without '=', '$' and white space,
+// in upper case, without the _xlfn./_xlws. prefixes Excel adds to newer
+// functions. String literals are kept as they are. Excel, WPS and
+// LibreOffice rewrite formulas in these ways when they save.
+func NormFormula(f string) string {
+	f = strings.TrimPrefix(strings.TrimSpace(f), "=")
+	var b strings.Builder
+	quoted := false
+	for _, r := range f {
+		switch {
+		case r == '"':
+			quoted = !quoted
+			b.WriteRune(r)
+		case quoted:
+			b.WriteRune(r)
+		case r == '$', r == ' ', r == '\t', r == '\n', r == '\r':
+		default:
+			b.WriteString(strings.ToUpper(string(r)))
+		}
+	}
+	return outside(b.String(), func(s string) string {
+		return strings.NewReplacer("_XLFN.", "", "_XLWS.", "").Replace(s)
+	})
+}
+
+// outside applies fn to the parts of a formula outside string literals.
+func outside(f string, fn func(string) string) string {
+	parts := strings.Split(f, `"`)
+	for i := 0; i < len(parts); i += 2 {
+		parts[i] = fn(parts[i])
+	}
+	return strings.Join(parts, `"`)
+}
+
+// cellRef is a cell reference in a normalised formula.
+var cellRef = regexp.MustCompile(`[A-Z]{1,3}[0-9]+`)
+
+// MapRows rewrites the row of every cell reference of a normalised
+// formula through row, as Excel does to references when rows are
+// inserted or deleted.
+func MapRows(f string, row func(int) int) string {
+	return outside(f, func(s string) string {
+		idx := cellRef.FindAllStringIndex(s, -1)
+		var b strings.Builder
+		last := 0
+		for _, m := range idx {
+			if !isRef(s, m[0], m[1]) {
+				continue
+			}
+			col, n := splitRef(s[m[0]:m[1]])
+			b.WriteString(s[last:m[0]])
+			b.WriteString(col + strconv.Itoa(row(n)))
+			last = m[1]
+		}
+		b.WriteString(s[last:])
+		return b.String()
+	})
+}
+
+// isRef tells a reference from part of a name (LOG10(, XE_L1).
+func isRef(s string, i, j int) bool {
+	if i > 0 {
+		c := s[i-1]
+		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' {
+			return false
+		}
+	}
+	if j < len(s) {
+		c := s[j]
+		if c == '(' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func splitRef(ref string) (string, int) {
+	i := strings.IndexAny(ref, "0123456789")
+	n, _ := strconv.Atoi(ref[i:])
+	return ref[:i], n
+}
+
+// RowOf is the row number of an A1 reference.
+func RowOf(ref string) int {
+	_, n := splitRef(strings.ReplaceAll(ref, "$", ""))
+	return n
+}
+
+// WithRow is ref moved to row n.
+func WithRow(ref string, n int) string {
+	col, _ := splitRef(strings.ReplaceAll(ref, "$", ""))
+	return col + strconv.Itoa(n)
+}
+
+// NormText is text as compared: without white space, which re-saves and
+// wrapping may change.
+func NormText(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// Same reports whether a cell still shows the preset value: numbers as
+// decimals (17.52 = 17.520, a binary float's last digits ignored), text
+// without white space.
+func Same(f Field, c form.Cell) bool {
+	if !f.Num {
+		return NormText(f.Value) == NormText(c.Text)
+	}
+	want, err := decimal.NewFromString(f.Value)
+	if err != nil {
+		return false
+	}
+	got, ok := CellNum(c)
+	if !ok {
+		return false
+	}
+	tol := decimal.New(1, -9).Mul(decimal.Max(want.Abs(), decimal.NewFromInt(1)))
+	return got.Sub(want).Abs().LessThanOrEqual(tol)
+}
+
+// CellNum is the number a cell holds: its stored value, else its text.
+func CellNum(c form.Cell) (decimal.Decimal, bool) {
+	for _, s := range []string{c.Raw, c.Text} {
+		s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+		if d, err := decimal.NewFromString(s); err == nil {
+			return d, true
+		}
+	}
+	if c.Num != nil && !c.Percent {
+		return *c.Num, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// Shown is how a diff writes a current value.
+func Shown(c form.Cell) string {
+	if c.Text != "" {
+		return c.Text
+	}
+	return c.Raw
+}
