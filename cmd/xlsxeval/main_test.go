@@ -146,3 +146,26 @@ func TestRulesListsCodes(t *testing.T) {
 		}
 	}
 }
+
+// The README's faulty example: two scores above what their completion allows.
+func TestCheckFaultyExample(t *testing.T) {
+	out, _, code := run(t, "check", "../../examples/faulty/", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	v := decode(t, out)
+	got := map[string]string{}
+	for _, f := range v.Files {
+		for _, fm := range f.Forms {
+			for _, x := range fm.Findings {
+				got[x.Cell] = x.Rule + "/" + x.Severity
+			}
+		}
+	}
+	want := map[string]string{"G22": "ind.cap/error", "G24": "ind.cap/error"}
+	for c, w := range want {
+		if got[c] != w {
+			t.Errorf("%s: got %q, want %q (all: %v)", c, got[c], w, got)
+		}
+	}
+}
