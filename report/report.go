@@ -86,7 +86,7 @@ func (s *Summary) Add(f File) {
 func FromResult(r validate.FileResult, lang Lang) File {
 	out := File{Path: r.Path, Forms: []Form{}}
 	if r.Err != nil {
-		out.Error = r.Err.Error()
+		out.Error = validate.ErrorText(r.Err, lang == EN)
 	}
 	for _, s := range r.Skipped {
 		reason := s.Reason

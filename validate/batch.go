@@ -29,8 +29,13 @@ type FormResult struct {
 }
 
 // CheckFile reads path and checks every form in it. It never panics: a
-// reader failure on a hostile file becomes the file's error.
-func CheckFile(path string, opt ReadOptions) (res FileResult) {
+// reader failure on a hostile file becomes the file's error, and so does
+// a check that runs past opt's time limit.
+func CheckFile(path string, opt ReadOptions) FileResult {
+	return bounded(path, opt.timeout(), func() FileResult { return checkFile(path, opt) })
+}
+
+func checkFile(path string, opt ReadOptions) (res FileResult) {
 	res.Path = path
 	defer func() {
 		if r := recover(); r != nil {

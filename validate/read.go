@@ -2,12 +2,11 @@ package validate
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -15,14 +14,14 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-// Bounds on what a workbook may unpack to. A filled form is a few hundred
-// kilobytes; these stop a zip bomb without refusing any real workbook.
+// Bounds on what a workbook may unpack to (kept for other packages that
+// open workbooks with excelize; limits.go has the reader's limits).
 const (
 	// MaxUnzipSize caps the total unpacked size of a workbook.
-	MaxUnzipSize = 512 << 20
+	MaxUnzipSize = DefaultMaxUnzipSize
 	// MaxXMLInMemory caps one unpacked XML part kept in memory; larger
 	// parts go to a temporary file (excelize's own mechanism).
-	MaxXMLInMemory = 64 << 20
+	MaxXMLInMemory = 16 << 20
 )
 
 // defaultProfile is read with when ReadOptions name none.
@@ -33,6 +32,13 @@ type ReadOptions struct {
 	Profile  *formulas.Profile // labels and synonyms; nil means formulas.Default()
 	Password string            // for encrypted workbooks
 	Seal     *Seal             // template integrity checks (tamper.go); nil: none
+
+	// Limits (limits.go); zero means the default, Timeout < 0 none.
+	MaxFileSize  int64         // bytes of the workbook file
+	MaxUnzipSize int64         // bytes of all its parts unpacked
+	MaxRows      int           // rows of one sheet
+	MaxCells     int           // cells of one sheet; shared strings of the workbook
+	Timeout      time.Duration // per file in CheckFile and CheckAll
 }
 
 // Skip is a sheet that holds no form, and why.
@@ -54,17 +60,17 @@ func Open(path string, opt ReadOptions) (*Book, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("文件 %s 不存在", path)
+			return nil, inputErr(path, msg{"文件不存在", "no such file"})
 		}
-		return nil, fmt.Errorf("无法打开文件 %s: %v", path, err)
+		return nil, inputErr(path, say("无法打开文件: %v", "cannot open the file: %v", err))
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("无法打开文件 %s: %v", path, err)
+		return nil, inputErr(path, say("无法打开文件: %v", "cannot open the file: %v", err))
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s 是文件夹，不是工作簿", path)
+		return nil, inputErr(path, msg{"是文件夹，不是工作簿", "is a folder, not a workbook"})
 	}
 	return Read(fh, st.Size(), path, opt)
 }
@@ -75,67 +81,55 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 	if opt.Profile == nil {
 		opt.Profile = defaultProfile
 	}
-	if size > MaxUnzipSize {
-		return nil, fmt.Errorf("%s: 文件过大 (%d 字节)，不像是自评表", name, size)
+	lim := opt.limits()
+	if size > lim.fileSize {
+		return nil, sizeErr(name, msg{"文件大小", "the file size"}, bytesText(uint64(size)), bytesText(uint64(lim.fileSize)), "--max-file-size")
 	}
-	head := make([]byte, 8)
-	n, _ := r.ReadAt(head, 0)
-	if err := sniff(head[:n], name, opt.Password); err != nil {
+	if err := sniffHead(r, size, name, opt.Password); err != nil {
 		return nil, err
+	}
+	var over map[string]msg
+	if head := make([]byte, 2); size >= 2 {
+		if _, err := r.ReadAt(head, 0); err == nil && string(head) == "PK" {
+			if over, err = inspectZip(r, size, name, lim); err != nil {
+				return nil, err
+			}
+		}
 	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		Password:          opt.Password,
-		UnzipSizeLimit:    MaxUnzipSize,
-		UnzipXMLSizeLimit: MaxXMLInMemory,
+		UnzipSizeLimit:    lim.unzipSize,
+		UnzipXMLSizeLimit: min(MaxXMLInMemory, lim.unzipSize),
 	})
 	if err != nil {
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	b, err := readBook(f, name, labelsOf(opt.Profile), opt.Profile)
+	b, err := readBook(f, name, labelsOf(opt.Profile), opt.Profile, over)
 	if err == nil {
 		opt.Seal.attach(f, b)
 	}
 	return b, err
 }
 
-var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-
-// sniff tells an old .xls or an encrypted workbook from a broken file
-// before excelize gives a vaguer error.
-func sniff(head []byte, name, password string) error {
-	switch {
-	case len(head) < 4:
-		return fmt.Errorf("%s: 文件为空或已损坏，不是 .xlsx 工作簿", name)
-	case bytes.HasPrefix(head, []byte("PK")):
-		return nil
-	case bytes.Equal(head, oleMagic):
-		if password == "" {
-			return fmt.Errorf("%s: 工作簿已加密，或是旧版 .xls 格式；加密的请提供密码，.xls 请在 Excel/WPS 中另存为 .xlsx", name)
-		}
-		return nil
-	}
-	ext := filepath.Ext(name)
-	return fmt.Errorf("%s: 不是 .xlsx 工作簿 (扩展名 %q，内容不是 Office Open XML)", name, ext)
-}
-
 func openError(name, password string, err error) error {
 	switch {
 	case errors.Is(err, excelize.ErrWorkbookPassword), password != "" && errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return fmt.Errorf("%s: 密码不正确，或文件不是加密的 .xlsx", name)
+		return inputErr(name, msg{"密码不正确，或文件不是加密的 .xlsx", "wrong password, or the file is not an encrypted .xlsx"})
 	case errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return fmt.Errorf("%s: 不支持的工作簿格式 (可能是旧版 .xls)，请另存为 .xlsx", name)
+		return notWorkbook(name, msg{"不支持的工作簿格式 (可能是旧版 .xls)", "an unsupported workbook format (a legacy .xls?)"}, fixSaveAs)
 	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm):
-		return fmt.Errorf("%s: 文件已损坏，无法解压 (%v)", name, err)
+		return inputErr(name, say("文件已损坏，无法解压 (%v); %s", "the file is broken and cannot be unzipped (%v); %s", err, fixResend))
 	}
-	return fmt.Errorf("%s: 无法读取工作簿: %v", name, err)
+	return inputErr(name, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend))
 }
 
 // readBook turns every visible sheet into a form or a skip.
-func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile) (*Book, error) {
+// Sheets in over are past the limits and skipped unread.
+func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile, over map[string]msg) (*Book, error) {
 	fps, err := form.ReadFingerprints(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, inputErr(name, say("%v", "%v", err))
 	}
 	b := &Book{Path: name}
 	for _, sheet := range f.GetSheetList() {
@@ -149,6 +143,10 @@ func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile) (*
 			if fps == nil || fps[sheet] != nil {
 				b.Skipped = append(b.Skipped, Skip{sheet, "隐藏的工作表，未检查", "hidden sheet, not checked"})
 			}
+			continue
+		}
+		if m, ok := over[sheet]; ok {
+			b.Skipped = append(b.Skipped, Skip{sheet, m.zh, m.en})
 			continue
 		}
 		forms, skip := readSheet(f, sheet, fps[sheet], lb, p)

@@ -1,0 +1,228 @@
+package validate
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// parts are a zip's entries by lower-cased, slash-separated name.
+type parts map[string]*zip.File
+
+// inspectZip looks at a workbook's zip before excelize unpacks it: it
+// refuses zip bombs by the sizes the central directory declares, names
+// other Office and OpenDocument files, and counts the rows and cells of
+// large sheets as they stream. Sheets past the limits are returned by
+// name with the reason, so the rest of the workbook is still checked.
+func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (map[string]msg, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, inputErr(name, say("文件不完整或已损坏, 无法解压 (可能下载、复制或传输中断); %s",
+			"the file is incomplete or broken and cannot be unzipped (an interrupted download or copy?); %s", fixResend))
+	}
+	if len(zr.File) > maxParts {
+		return nil, sizeErr(name, msg{"压缩包内文件数", "the number of parts"}, fmt.Sprint(len(zr.File)), fmt.Sprint(maxParts), "--max-unzip-size")
+	}
+	ps := parts{}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > uint64(lim.unzipSize) || total > uint64(lim.unzipSize) {
+			return nil, sizeErr(name, msg{"解压后大小 (疑似压缩炸弹)", "the unpacked size (a zip bomb?)"},
+				"≥ "+bytesText(max(total, f.UncompressedSize64)), bytesText(uint64(lim.unzipSize)), "--max-unzip-size")
+		}
+		ps[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
+	}
+	if err := ps.kind(name); err != nil {
+		return nil, err
+	}
+	return ps.oversize(name, lim)
+}
+
+// kind refuses a zip that is not an Excel workbook, naming what it is.
+func (ps parts) kind(name string) error {
+	switch {
+	case ps["mimetype"] != nil || ps["content.xml"] != nil:
+		if bytes.Contains(ps.head("mimetype", 100), []byte("spreadsheet")) {
+			return notWorkbook(name, msg{"这是 OpenDocument 表格 (.ods)", "this is an OpenDocument spreadsheet (.ods)"},
+				msg{"请在 WPS/Excel/LibreOffice 中另存为 .xlsx", "save it as .xlsx in WPS, Excel or LibreOffice"})
+		}
+		return notWorkbook(name, msg{"这是 OpenDocument 文档", "this is an OpenDocument file"}, fixSaveAs)
+	case ps["word/document.xml"] != nil:
+		return notWorkbook(name, msg{"这是 Word 文档 (.docx)", "this is a Word document (.docx)"},
+			msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
+	case ps["ppt/presentation.xml"] != nil:
+		return notWorkbook(name, msg{"这是 PowerPoint 演示文稿", "this is a PowerPoint presentation"}, fixSaveAs)
+	case ps["xl/workbook.bin"] != nil:
+		return notWorkbook(name, msg{"这是 Excel 二进制工作簿 (.xlsb)", "this is an Excel binary workbook (.xlsb)"},
+			msg{"请在 Excel 中另存为 .xlsx", "save it as .xlsx in Excel"})
+	case ps["xl/workbook.xml"] == nil && ps["[content_types].xml"] == nil:
+		return notWorkbook(name, msg{"这是普通的 zip 压缩包", "this is a plain zip archive"},
+			msg{"请解压后分别校验其中的 .xlsx", "unzip it and check the .xlsx files inside"})
+	case ps["xl/workbook.xml"] == nil:
+		return inputErr(name, say("工作簿已损坏: 缺少 xl/workbook.xml; %s", "the workbook is broken: xl/workbook.xml is missing; %s", fixResend))
+	case ps["xl/workbook.xml"].UncompressedSize64 == 0:
+		return inputErr(name, say("工作簿已损坏: xl/workbook.xml 为空; %s", "the workbook is broken: xl/workbook.xml is empty; %s", fixResend))
+	}
+	return nil
+}
+
+// head is up to n bytes of part p.
+func (ps parts) head(p string, n int64) []byte {
+	f := ps[p]
+	if f == nil {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, n))
+	return b
+}
+
+// scanFrom is the unpacked size below which a part cannot pass the limits:
+// the shortest row element, <row/>, takes 6 bytes and a cell, <c/>, 4.
+func scanFrom(lim limits) uint64 { return uint64(min(lim.rows*6, lim.cells*4)) }
+
+// oversize counts the rows and cells of every large sheet and the shared
+// strings; a sheet past the limits is returned by its name.
+func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
+	var over map[string]msg
+	var names map[string]string
+	for p, f := range ps {
+		if f.UncompressedSize64 <= scanFrom(lim) {
+			continue
+		}
+		switch {
+		case p == "xl/sharedstrings.xml":
+			_, n, err := countTags(f, "si", 1<<62, lim.cells)
+			if err != nil {
+				return nil, ps.brokenPart(name, p, err)
+			}
+			if n > lim.cells {
+				return nil, sizeErr(name, msg{"共享字符串条数", "the number of shared strings"}, fmt.Sprintf("> %d", lim.cells), fmt.Sprint(lim.cells), "--max-cells")
+			}
+		case strings.HasPrefix(p, "xl/worksheets/") && strings.HasSuffix(p, ".xml"):
+			rows, cells, err := countTags(f, "row", lim.rows, lim.cells)
+			if err != nil {
+				return nil, ps.brokenPart(name, p, err)
+			}
+			if rows <= lim.rows && cells <= lim.cells {
+				continue
+			}
+			if names == nil {
+				names = ps.sheetNames()
+			}
+			sheet, ok := names[p]
+			what := say("行数 > %d, 超过上限 %d (--max-rows)", "more than %d rows, over the limit of %d (--max-rows)", lim.rows, lim.rows)
+			if cells > lim.cells {
+				what = say("单元格数 > %d, 超过上限 %d (--max-cells)", "more than %d cells, over the limit of %d (--max-cells)", lim.cells, lim.cells)
+			}
+			if !ok {
+				return nil, inputErr(name, say("%s 中%s", "%s: %s", p, what))
+			}
+			if over == nil {
+				over = map[string]msg{}
+			}
+			over[sheet] = say("%s, 未检查; 不像是自评表, 确需校验请提高上限", "%s, not checked; this is not a form; raise the limit if it must be checked", what)
+		}
+	}
+	return over, nil
+}
+
+func (ps parts) brokenPart(name, p string, err error) error {
+	return inputErr(name, say("工作簿已损坏: %s 无法解压 (%v); %s", "the workbook is broken: %s cannot be unzipped (%v); %s", p, err, fixResend))
+}
+
+// countTags streams part f and counts its elements named outer (rows, or
+// shared strings) and c (cells), stopping once either passes its limit.
+// Namespace prefixes (<x:row>) count too. archive/zip fails a part that
+// inflates past its declared size, and the limit reader is a second guard.
+func countTags(f *zip.File, outer string, maxOuter, maxCells int) (int, int, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(io.LimitReader(rc, int64(f.UncompressedSize64)+1), 64<<10)
+	var no, nc int
+	for no <= maxOuter && nc <= maxCells {
+		if _, err := br.ReadSlice('<'); err != nil {
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				return no, nc, nil
+			}
+			return no, nc, err
+		}
+		tag, _ := br.Peek(24)
+		switch localName(tag) {
+		case outer:
+			no++
+		case "c":
+			nc++
+		}
+	}
+	return no, nc, nil
+}
+
+// localName is the element name at the start of b, without its prefix.
+func localName(b []byte) string {
+	end := bytes.IndexAny(b, " \t\r\n>/")
+	if end < 0 {
+		return ""
+	}
+	b = b[:end]
+	if i := bytes.IndexByte(b, ':'); i >= 0 {
+		b = b[i+1:]
+	}
+	return string(b)
+}
+
+// sheetNames maps worksheet parts to sheet names by xl/workbook.xml and
+// its relationships. encoding/xml expands no custom entities and reads no
+// external ones, so entity tricks there fail to parse (nothing is mapped
+// and the caller refuses the whole file).
+func (ps parts) sheetNames() map[string]string {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	const cap = 8 << 20
+	if xml.Unmarshal(ps.head("xl/workbook.xml", cap), &wb) != nil ||
+		xml.Unmarshal(ps.head("xl/_rels/workbook.xml.rels", cap), &rels) != nil {
+		return nil
+	}
+	target := map[string]string{}
+	for _, r := range rels.Rel {
+		t := strings.ToLower(strings.ReplaceAll(r.Target, `\`, "/"))
+		if strings.HasPrefix(t, "/") {
+			t = t[1:]
+		} else {
+			t = path.Join("xl", t)
+		}
+		target[r.ID] = t
+	}
+	out := map[string]string{}
+	for _, s := range wb.Sheets {
+		out[target[s.RID]] = s.Name
+	}
+	return out
+}
