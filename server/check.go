@@ -46,7 +46,7 @@ func WriteJSON(buf *bytes.Buffer, results []validate.FileResult, lang report.Lan
 }
 
 func (s *Server) readOptions(up *upload) validate.ReadOptions {
-	return validate.ReadOptions{Profile: s.cfg.Profile, Password: up.fields["password"]}
+	return validate.ReadOptions{Profile: s.cfg.Profile, Password: up.fields["password"], Seal: s.cfg.Seal}
 }
 
 // checkBooks checks the workbooks of one request in parallel, within the

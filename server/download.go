@@ -197,7 +197,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 func (s *Server) templateOptions(r *http.Request) (template.Options, error) {
 	q := r.URL.Query()
 	p := *s.cfg.Profile
-	o := template.Options{Profile: &p, Rows: template.DefaultRows, Year: time.Now().Year() - 1}
+	o := template.Options{Profile: &p, Rows: template.DefaultRows, Year: time.Now().Year() - 1, SignKey: s.cfg.SignKey}
 	if v := q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 2000 || y > 2100 {

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/report"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
@@ -40,6 +41,8 @@ type Config struct {
 	FileTimeout time.Duration     // per workbook; default 30 s
 	Workers     int               // workbooks checked at once, all users together; default NumCPU
 	InFlight    int               // requests holding uploads in memory at once; default 2×Workers
+	Seal        *validate.Seal    // template integrity checks, as check --sign-key-file/--spec
+	SignKey     integrity.Key     // signs the templates the page hands out; zero: unsigned
 	Version     string            // shown on the page
 	Log         *log.Logger       // nil: no request log
 }

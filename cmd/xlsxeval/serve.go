@@ -38,6 +38,8 @@ func init() {
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "问题说明的默认语言: zh | en (请求可用 ?lang= 指定)"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
 			&cli.DurationFlag{Name: "file-timeout", Value: 30 * time.Second, Usage: "单个工作簿的校验时限"},
+			signKeyFlag("签名密钥文件: 页面给出的模板加签名, 校验时核验签名 (同 check 与 template)"),
+			&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 校验时比对预设内容 (同 check --spec)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
 		},
 		Action: runServe,
@@ -88,8 +90,16 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if err != nil {
 		return cfg, cli.Exit(err.Error(), exitRun)
 	}
-	return server.Config{
+	seal, err := sealOptions(c, prof)
+	if err != nil {
+		return cfg, err
+	}
+	cfg = server.Config{
 		Addr: c.String("addr"), MaxUpload: size, MaxFiles: c.Int("max-files"), Lang: lang,
-		Profile: prof, FileTimeout: c.Duration("file-timeout"), Version: version,
-	}, nil
+		Profile: prof, FileTimeout: c.Duration("file-timeout"), Version: version, Seal: seal,
+	}
+	if seal != nil {
+		cfg.SignKey = seal.Key
+	}
+	return cfg, nil
 }
