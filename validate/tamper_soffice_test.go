@@ -1,0 +1,141 @@
+package validate
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/internal/soffice"
+	"github.com/xlsxeval/xlsxeval/template"
+)
+
+// honestFill writes to path the seed form generated without what the
+// unit reports, signed, then filled in its unlocked input cells only with
+// the seed's figures, as a unit would.
+func honestFill(t *testing.T, path string) {
+	s := seedSpec(t)
+	filled := s.Projects[0]
+	pr := *filled
+	pr.Done, pr.Indicators = "", nil
+	for _, x := range filled.Indicators {
+		y := *x
+		y.Actual, y.Score, y.Reason = "", nil, ""
+		pr.Indicators = append(pr.Indicators, &y)
+	}
+	noExec := func(f *template.Figures) *template.Figures {
+		if f == nil {
+			return nil
+		}
+		g := *f
+		g.Exec = nil
+		return &g
+	}
+	pr.Funds = template.FundsSpec{Current: noExec(filled.Funds.Current), Carry: noExec(filled.Funds.Carry), Other: noExec(filled.Funds.Other)}
+	w, err := template.Build([]*template.Project{&pr}, template.Options{Profile: formulas.Default(), Year: 2024, SignKey: mustKey(t, tamperKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := template.NewLayout(len(pr.Indicators), formulas.Default())
+	set := func(key string, v any) {
+		ref := lay.Ref(key)
+		id, _ := f.GetCellStyle(pr.Name, ref)
+		if st, err := f.GetStyle(id); err != nil || st.Protection == nil || st.Protection.Locked {
+			t.Fatalf("%s (%s) is locked: not an input cell", key, ref)
+		}
+		if err := f.SetCellValue(pr.Name, ref, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("done", filled.Done)
+	for i := form.FundCurrent; i < form.NumFunds; i++ {
+		if g := filled.Funds.Row(i); g != nil && g.Exec != nil {
+			v, _ := g.Exec.Float64()
+			set(fmt.Sprintf("funds.%d.exec", i), v)
+		}
+	}
+	for i, x := range filled.Indicators {
+		set(fmt.Sprintf("ind.%d.actual", i), x.Actual)
+		if x.Score != nil {
+			v, _ := x.Score.Float64()
+			set(fmt.Sprintf("ind.%d.score", i), v)
+		}
+		if x.Reason != "" {
+			set(fmt.Sprintf("ind.%d.reason", i), x.Reason)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTamperLibreOffice re-saves through LibreOffice an honestly filled
+// signed form (it must stay clean of tpl.* findings) and a tampered one
+// (every change must still be caught at its cell).
+func TestTamperLibreOffice(t *testing.T) {
+	soffice.Need(t)
+	dir := t.TempDir()
+	honest := filepath.Join(dir, "honest.xlsx")
+	honestFill(t, honest)
+
+	b, lay, sheet := signedSeed(t, tamperKey)
+	b = editPart(t, b, sheet, "", func(x string) string {
+		x = setCell(t, x, lay.Ref("ind.1.target"), inlineStr("≥5.00(项)"))
+		x = setCell(t, x, lay.Ref("ind.2.weight"), `><v>8</v></c>`)
+		x = setCell(t, x, lay.Ref("funds.0.rate"), `><v>100</v></c>`)
+		x = regexp.MustCompile(`<sheetProtection[^>]*/>`).ReplaceAllString(x, "")
+		return insertRow(x, lay.IndRow(5))
+	})
+	tampered := filepath.Join(dir, "tampered.xlsx")
+	if err := os.WriteFile(tampered, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lo := filepath.Join(dir, "lo")
+	os.Mkdir(lo, 0o755)
+	seal := &Seal{Key: mustKey(t, tamperKey)}
+	for _, in := range []string{honest, tampered} {
+		out, err := soffice.Convert(in, lo, "xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := CheckFile(out, ReadOptions{Seal: seal})
+		if res.Err != nil || len(res.Forms) != 1 {
+			t.Fatalf("%s: %v, %d forms", out, res.Err, len(res.Forms))
+		}
+		var tpl []Finding
+		for _, f := range res.Forms[0].Findings {
+			if strings.HasPrefix(f.Rule, "tpl.") {
+				tpl = append(tpl, f)
+			}
+		}
+		if in == honest {
+			findingsMatch(t, "honest fill re-saved by LibreOffice", tpl, nil)
+			if res.Forms[0].Form.Template == nil {
+				t.Error("LibreOffice dropped the fingerprint")
+			}
+			continue
+		}
+		findingsMatch(t, "tampered, re-saved by LibreOffice", tpl, []want{
+			{"tpl.protection", "", ""},
+			{"tpl.formula", lay.Ref("funds.0.rate"), ""},
+			{"tpl.changed", lay.Ref("ind.1.target"), "≥10.00(项)"},
+			{"tpl.changed", lay.Ref("ind.2.weight"), "5"},
+			{"tpl.changed", fmt.Sprintf("C%d", lay.IndRow(5)), ""},
+		})
+	}
+}
