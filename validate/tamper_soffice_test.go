@@ -98,7 +98,7 @@ func TestTamperLibreOffice(t *testing.T) {
 		x = setCell(t, x, lay.Ref("ind.1.target"), inlineStr("≥5.00(项)"))
 		x = setCell(t, x, lay.Ref("ind.2.weight"), `><v>8</v></c>`)
 		x = setCell(t, x, lay.Ref("funds.0.rate"), `><v>100</v></c>`)
-		x = regexp.MustCompile(`<sheetProtection[^>]*/>`).ReplaceAllString(x, "")
+		x = regexp.MustCompile(`<sheetProtection[^>]*/>|<sheetProtection[^>]*>.*?</sheetProtection>`).ReplaceAllString(x, "")
 		return insertRow(x, lay.IndRow(5))
 	})
 	tampered := filepath.Join(dir, "tampered.xlsx")
