@@ -76,6 +76,7 @@ type Pass struct {
 	Profile *formulas.Profile
 	check   *Check
 	out     *[]Finding
+	memo    *calcMemo // shared by the passes of one Run
 }
 
 // Report records a finding at the check's default severity.
@@ -116,8 +117,9 @@ func Run(f *form.Form, p *formulas.Profile) []Finding {
 	if Unfilled(f) {
 		checks = []*Check{formEmpty}
 	}
+	memo := &calcMemo{}
 	for _, c := range checks {
-		pass := &Pass{Form: f, Profile: p, check: c, out: &out}
+		pass := &Pass{Form: f, Profile: p, check: c, out: &out, memo: memo}
 		c.Run(pass)
 	}
 	SortFindings(out)

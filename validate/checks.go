@@ -181,6 +181,23 @@ type calc struct {
 	rescaled          bool
 }
 
+// calcMemo holds the calc of one Run: every check reads the same figures,
+// and computing them (parsing each target and actual) once per form
+// instead of once per check is most of what the checks cost.
+type calcMemo struct{ c *calc }
+
+// calc is the form's recomputed figures, computed on first use. Checks
+// only read a calc, so the passes of one Run share it.
+func (p *Pass) calc() *calc {
+	if p.memo == nil {
+		return newCalc(p.Form, p.Profile)
+	}
+	if p.memo.c == nil {
+		p.memo.c = newCalc(p.Form, p.Profile)
+	}
+	return p.memo.c
+}
+
 func newCalc(f *form.Form, p *formulas.Profile) *calc {
 	if p == nil {
 		p = formulas.Default()

@@ -14,7 +14,7 @@ var fundsSum = &Check{
 	Doc:   "年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 (逐列)",
 	DocEn: "total funds ≠ current appropriation + carry-over + other funds, per amount column",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		rows := &p.Form.Funds
 		for col := 0; col < numCols; col++ {
 			tot := amountCell(&rows[form.FundTotal], col)
@@ -44,7 +44,7 @@ var fundsRate = &Check{
 	Doc:   "执行率 ≠ 全年执行数 ÷ 全年预算数 × 100 (预算为 0 时为 0)",
 	DocEn: "execution rate ≠ spending ÷ budget × 100 (0 where the budget is 0)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		for i := range p.Form.Funds {
 			r := &p.Form.Funds[i]
 			g := c.rate[i]
@@ -66,7 +66,7 @@ var fundsScore = &Check{
 	Doc:   "预算执行得分 ≠ 分值 × min(执行率 ÷ 100, 1)",
 	DocEn: "budget execution score ≠ weight × min(rate ÷ 100, 1)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		r := &p.Form.Funds[form.FundTotal]
 		s := r.Score
 		if s.Formula != "" || s.Num == nil || !c.fundsScore.Known {
@@ -95,7 +95,7 @@ var fundsOver = &Check{
 	Doc:   "全年执行数超过全年预算数, 可疑",
 	DocEn: "spending above the full-year budget: suspicious",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		for i := range p.Form.Funds {
 			b, x := c.amounts[i][colBudget], c.amounts[i][colExec]
 			if b == nil || x == nil || !x.v.GreaterThan(b.v) {

@@ -16,7 +16,7 @@ func init() {
 // eachRow calls fn for every indicator row that is filled in and counts
 // (not a spare row, not 不适用 under a rescaling profile).
 func eachRow(p *Pass, fn func(c *calc, r *indRow)) {
-	c := newCalc(p.Form, p.Profile)
+	c := p.calc()
 	for i := range c.rows {
 		if r := &c.rows[i]; !r.blank && !r.na {
 			fn(c, r)
@@ -238,7 +238,7 @@ var indCategory = &Check{
 	DocEn: "unknown 一级指标, or a 二级指标 not allowed under its 一级指标",
 	Run: func(p *Pass) {
 		seen := map[string]bool{}
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		for _, r := range c.rows {
 			if r.blank || r.L1.Empty() || r.L2.Empty() {
 				continue
@@ -346,7 +346,7 @@ var indMissing = &Check{
 	Doc:   "指标行缺少必填项 (一级/二级/三级指标、指标值、完成值、分值、得分), 或表中没有指标",
 	DocEn: "indicator row with a required cell empty (levels 1-3, target, actual, weight, score), or no indicators",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		filled := 0
 		for _, r := range c.rows {
 			if r.blank || r.na {
