@@ -69,6 +69,22 @@ func (ps parts) kind(name string) error {
 		return inputErr(name, say("工作簿已损坏: 缺少 xl/workbook.xml; %s", "the workbook is broken: xl/workbook.xml is missing; %s", fixResend))
 	case ps["xl/workbook.xml"].UncompressedSize64 == 0:
 		return inputErr(name, say("工作簿已损坏: xl/workbook.xml 为空; %s", "the workbook is broken: xl/workbook.xml is empty; %s", fixResend))
+	case ps["xl/_rels/workbook.xml.rels"] == nil:
+		return inputErr(name, say("工作簿已损坏: 缺少 xl/_rels/workbook.xml.rels; %s", "the workbook is broken: xl/_rels/workbook.xml.rels is missing; %s", fixResend))
+	case ps["xl/sharedstrings.xml"] != nil && ps["xl/sharedstrings.xml"].UncompressedSize64 == 0:
+		return inputErr(name, say("工作簿已损坏: xl/sharedStrings.xml 为空 (文字内容丢失); %s", "the workbook is broken: xl/sharedStrings.xml is empty (the text is lost); %s", fixResend))
+	}
+	return ps.sheetsPresent(name)
+}
+
+// sheetsPresent refuses a workbook whose sheets' parts are missing or
+// empty: the form's data is lost, which the unit should hear about.
+func (ps parts) sheetsPresent(name string) error {
+	for p, sheet := range ps.sheetNames() {
+		if f := ps[p]; f == nil || f.UncompressedSize64 == 0 {
+			return inputErr(name, say("工作簿已损坏: 工作表「%s」的数据 (%s) 缺失或为空; %s",
+				"the workbook is broken: the data of sheet %q (%s) is missing or empty; %s", sheet, p, fixResend))
+		}
 	}
 	return nil
 }
@@ -103,7 +119,7 @@ func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
 		}
 		switch {
 		case p == "xl/sharedstrings.xml":
-			_, n, err := countTags(f, "si", 1<<62, lim.cells)
+			n, _, err := countTags(f, "si", lim.cells, 1<<62)
 			if err != nil {
 				return nil, ps.brokenPart(name, p, err)
 			}

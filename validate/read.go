@@ -118,7 +118,8 @@ func openError(name, password string, err error) error {
 		return inputErr(name, msg{"密码不正确，或文件不是加密的 .xlsx", "wrong password, or the file is not an encrypted .xlsx"})
 	case errors.Is(err, excelize.ErrWorkbookFileFormat):
 		return notWorkbook(name, msg{"不支持的工作簿格式 (可能是旧版 .xls)", "an unsupported workbook format (a legacy .xls?)"}, fixSaveAs)
-	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm):
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return inputErr(name, say("文件已损坏，无法解压 (%v); %s", "the file is broken and cannot be unzipped (%v); %s", err, fixResend))
 	}
 	return inputErr(name, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend))
