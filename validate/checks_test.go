@@ -344,7 +344,9 @@ func TestFaults(t *testing.T) {
 		}
 	}
 	for _, c := range Checks() {
-		if !covered[c.Code] {
+		// tpl.* compare a workbook with its signed record: tamper_test.go
+		// alters workbooks for them.
+		if !covered[c.Code] && !strings.HasPrefix(c.Code, "tpl.") {
 			t.Errorf("no injected fault exercises %s", c.Code)
 		}
 	}
