@@ -117,6 +117,9 @@ func runCheck(c *cli.Context) error {
 		return err
 	}
 	opt := validate.ReadOptions{Profile: prof, Password: c.String("password"), Seal: seal}
+	if opt, err = withLimits(c, opt); err != nil {
+		return err
+	}
 	validate.CheckAll(paths, c.Int("jobs"), opt, func(r validate.FileResult) {
 		prog.step()
 		f := report.FromResult(r, lang)
