@@ -206,7 +206,7 @@ func sheetPaths(zr *zip.Reader) (map[string]string, error) {
 }
 
 // reserved are names Windows will not open as files.
-var reserved = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$`)
+var reserved = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\$|conout\$) *(\..*)?$`)
 
 // SafeName makes s usable as a file name on Windows, macOS and Linux.
 func SafeName(s string) string {
