@@ -2,10 +2,7 @@ package validate
 
 import (
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/xuri/excelize/v2"
 
@@ -30,21 +27,11 @@ type tamper struct {
 	diffs  []integrity.Diff
 }
 
-// tampered holds each form's tamper result until the form is collected:
-// the reader finds it (it has the workbook), the checks report it.
-var tampered sync.Map // weak.Pointer[form.Form] → *tamper
-
-func remember(fm *form.Form, t *tamper) {
-	k := weak.Make(fm)
-	tampered.Store(k, t)
-	runtime.AddCleanup(fm, func(k weak.Pointer[form.Form]) { tampered.Delete(k) }, k)
-}
+func remember(fm *form.Form, t *tamper) { fm.Seal = t }
 
 func recall(fm *form.Form) *tamper {
-	if v, ok := tampered.Load(weak.Make(fm)); ok {
-		return v.(*tamper)
-	}
-	return nil
+	t, _ := fm.Seal.(*tamper)
+	return t
 }
 
 // attach verifies every form of b read from f; nothing without a Seal.
