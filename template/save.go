@@ -81,12 +81,10 @@ func WriteAtomic(path string, b []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// formulaCell matches a formula cell as excelize writes it.
-var formulaCell = regexp.MustCompile(`<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f>(?:<v>[^<]*</v>)?</c>`)
-
 // withCache puts the values Go computed into the formula cells, typed as
 // numbers or strings: excelize leaves formula cells without a value, and
-// viewers that do not recalculate would show them empty.
+// viewers that do not recalculate would show them empty. Parts without
+// formulas to fill are copied still compressed.
 func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(x), int64(len(x)))
 	if err != nil {
@@ -101,21 +99,26 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 		byPath[paths[sheet]] = vals
 	}
 	var out bytes.Buffer
+	out.Grow(len(x) + len(x)/8)
 	zw := zip.NewWriter(&out)
 	for _, zf := range zr.File {
+		vals := byPath[zf.Name]
+		if vals == nil {
+			if err := copyRaw(zw, zf); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		b, err := readZip(zf)
 		if err != nil {
 			return nil, err
-		}
-		if vals := byPath[zf.Name]; vals != nil {
-			b = patchCells(b, vals)
 		}
 		hdr := zf.FileHeader
 		dst, err := zw.CreateHeader(&zip.FileHeader{Name: hdr.Name, Method: zip.Deflate, Modified: hdr.Modified})
 		if err != nil {
 			return nil, err
 		}
-		if _, err := dst.Write(b); err != nil {
+		if _, err := dst.Write(patchCells(b, vals)); err != nil {
 			return nil, err
 		}
 	}
@@ -123,6 +126,21 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// copyRaw copies a part without decompressing and compressing it again.
+func copyRaw(zw *zip.Writer, zf *zip.File) error {
+	rc, err := zf.OpenRaw()
+	if err != nil {
+		return err
+	}
+	hdr := zf.FileHeader
+	dst, err := zw.CreateRaw(&hdr)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(dst, rc)
+	return err
 }
 
 func readZip(zf *zip.File) ([]byte, error) {
@@ -134,26 +152,118 @@ func readZip(zf *zip.File) ([]byte, error) {
 	return io.ReadAll(rc)
 }
 
+// patchCells gives each formula cell of a sheet part, as excelize writes
+// it (<c r="D7" s="3"><f>…</f></c>, an old <v> replaced), its value from
+// vals.
 func patchCells(b []byte, vals map[string]any) []byte {
-	return formulaCell.ReplaceAllFunc(b, func(m []byte) []byte {
-		sm := formulaCell.FindSubmatch(m)
-		v, ok := vals[string(sm[1])]
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(`<c r="`))
+		if j < 0 {
+			break
+		}
+		start := i + j
+		cell, ok := parseFormulaCell(b[start:])
 		if !ok {
-			return m
+			i = start + 1
+			continue
 		}
-		attrs := strings.Replace(string(sm[2]), ` t="str"`, "", 1)
-		var val string
-		switch x := v.(type) {
-		case decimal.Decimal:
-			val = x.String()
-		default:
-			attrs += ` t="str"`
-			var e bytes.Buffer
-			_ = xml.EscapeText(&e, []byte(fmt.Sprint(x)))
-			val = e.String()
+		end := start + cell.n
+		i = end
+		v, ok := vals[string(cell.ref)]
+		if !ok {
+			continue
 		}
-		return []byte(fmt.Sprintf(`<c r="%s"%s><f>%s</f><v>%s</v></c>`, sm[1], attrs, sm[3], val))
-	})
+		if out == nil {
+			out = make([]byte, 0, len(b)+len(vals)*16)
+		}
+		out = append(out, b[last:start]...)
+		out = appendCell(out, cell, v)
+		last = end
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// formulaCell is one <c r="…" …><f>…</f>[<v>…</v>]</c>.
+type formulaCell struct {
+	ref, attrs, f []byte
+	n             int // bytes it spans
+}
+
+// parseFormulaCell reads a formula cell at the start of b. Formula text is
+// escaped XML, so it holds no '<'.
+func parseFormulaCell(b []byte) (formulaCell, bool) {
+	var c formulaCell
+	p := len(`<c r="`)
+	q := p
+	for q < len(b) && b[q] >= 'A' && b[q] <= 'Z' {
+		q++
+	}
+	d := q
+	for d < len(b) && b[d] >= '0' && b[d] <= '9' {
+		d++
+	}
+	if q == p || d == q || d >= len(b) || b[d] != '"' {
+		return c, false
+	}
+	c.ref = b[p:d]
+	gt := bytes.IndexByte(b[d+1:], '>')
+	if gt < 0 {
+		return c, false
+	}
+	c.attrs = b[d+1 : d+1+gt]
+	rest := b[d+2+gt:]
+	if !bytes.HasPrefix(rest, []byte("<f>")) {
+		return c, false
+	}
+	lt := bytes.IndexByte(rest[3:], '<')
+	if lt < 0 || bytes.IndexByte(rest[3:3+lt], '\n') >= 0 {
+		return c, false
+	}
+	c.f = rest[3 : 3+lt]
+	tail := rest[3+lt:]
+	if !bytes.HasPrefix(tail, []byte("</f>")) {
+		return c, false
+	}
+	tail = tail[4:]
+	if bytes.HasPrefix(tail, []byte("<v>")) {
+		if k := bytes.IndexByte(tail[3:], '<'); k >= 0 && bytes.HasPrefix(tail[3+k:], []byte("</v>")) {
+			tail = tail[3+k+4:]
+		}
+	}
+	if !bytes.HasPrefix(tail, []byte("</c>")) {
+		return c, false
+	}
+	c.n = len(b) - len(tail) + 4
+	return c, true
+}
+
+// appendCell writes c with the cached value v: a number, or a string.
+func appendCell(out []byte, c formulaCell, v any) []byte {
+	attrs := bytes.Replace(c.attrs, []byte(` t="str"`), nil, 1)
+	var val []byte
+	switch x := v.(type) {
+	case decimal.Decimal:
+		val = []byte(x.String())
+	default:
+		attrs = append(attrs, ` t="str"`...)
+		var e bytes.Buffer
+		_ = xml.EscapeText(&e, []byte(fmt.Sprint(x)))
+		val = e.Bytes()
+	}
+	out = append(out, `<c r="`...)
+	out = append(out, c.ref...)
+	out = append(out, '"')
+	out = append(out, attrs...)
+	out = append(out, `><f>`...)
+	out = append(out, c.f...)
+	out = append(out, `</f><v>`...)
+	out = append(out, val...)
+	return append(out, `</v></c>`...)
 }
 
 // sheetPaths maps sheet names to their parts in the package.
