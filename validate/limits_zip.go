@@ -27,7 +27,8 @@ func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (map[string]
 			"the file is incomplete or broken and cannot be unzipped (an interrupted download or copy?); %s", fixResend))
 	}
 	if len(zr.File) > maxParts {
-		return nil, sizeErr(name, msg{"压缩包内文件数", "the number of parts"}, fmt.Sprint(len(zr.File)), fmt.Sprint(maxParts), "--max-unzip-size")
+		return nil, inputErr(name, say("压缩包内有 %d 个文件, 超过上限 %d; 不像是自评表 (工作簿通常只有几十个部件)",
+			"the zip holds %d parts, over the limit of %d; this is not a form (a workbook has tens of parts)", len(zr.File), maxParts))
 	}
 	ps := parts{}
 	var total uint64
