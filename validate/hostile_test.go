@@ -254,7 +254,7 @@ func hostileCases(t *testing.T) []hostileCase {
 				extra[fmt.Sprintf("xl/media/p%d.bin", i)] = nil
 			}
 			return rezip(t, good, nil, extra)
-		}(), wantErr: "文件数", wantEn: "parts"},
+		}(), wantErr: "个文件, 超过上限", wantEn: "parts"},
 		{name: "file too big", data: good, opt: ReadOptions{MaxFileSize: 1000}, wantErr: "--max-file-size", wantEn: "--max-file-size"},
 		{name: "billion laughs and external entity in a sheet", data: rezip(t, good, replacePart("xl/worksheets/sheet2.xml", []byte(laughs)), nil), forms: 1},
 		{name: "billion laughs in workbook.xml", data: rezip(t, good, replacePart("xl/workbook.xml", []byte(strings.Replace(laughs, "<worksheet", "<workbook", 1))), nil),
