@@ -35,14 +35,21 @@ func CheckFile(path string, opt ReadOptions) FileResult {
 	return bounded(path, opt.timeout(), func() FileResult { return checkFile(path, opt) })
 }
 
-func checkFile(path string, opt ReadOptions) (res FileResult) {
-	res.Path = path
+func checkFile(path string, opt ReadOptions) FileResult {
+	return checkBook(path, opt, func() (*Book, error) { return Open(path, opt) })
+}
+
+// checkBook reads a workbook with read and checks every form in it. It
+// never panics: a reader failure on a hostile file becomes the file's
+// error, so one bad file cannot end a batch or take a server down.
+func checkBook(name string, opt ReadOptions, read func() (*Book, error)) (res FileResult) {
+	res.Path = name
 	defer func() {
 		if r := recover(); r != nil {
-			res.Forms, res.Err = nil, fmt.Errorf("内部错误, 无法校验此文件: %v", r)
+			res.Forms, res.Skipped, res.Err = nil, nil, fmt.Errorf("内部错误, 无法校验此文件: %v", r)
 		}
 	}()
-	b, err := Open(path, opt)
+	b, err := read()
 	if err != nil {
 		res.Err = err
 		return res
