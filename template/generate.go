@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
@@ -80,16 +82,12 @@ func WriteSpec(s *Spec, out string, single bool, o Options) ([]string, error) {
 		}
 		jobs = append(jobs, job{out, b})
 	} else {
-		for _, pr := range s.Projects {
-			w, err := Build([]*Project{pr}, o)
-			if err != nil {
-				return nil, err
-			}
-			b, err := w.Bytes()
-			if err != nil {
-				return nil, err
-			}
-			jobs = append(jobs, job{filepath.Join(out, SafeName(pr.FileBase())+".xlsx"), b})
+		books, err := buildEach(s.Projects, o)
+		if err != nil {
+			return nil, err
+		}
+		for i, pr := range s.Projects {
+			jobs = append(jobs, job{filepath.Join(out, SafeName(pr.FileBase())+".xlsx"), books[i]})
 		}
 		if err := os.MkdirAll(out, 0o755); err != nil {
 			return nil, err
@@ -106,6 +104,40 @@ func WriteSpec(s *Spec, out string, single bool, o Options) ([]string, error) {
 		done = append(done, j.path)
 	}
 	return done, nil
+}
+
+// buildEach builds one workbook per project on every core and returns
+// their bytes in project order, or the error of the first project (in
+// spec order) that fails.
+func buildEach(prs []*Project, o Options) ([][]byte, error) {
+	books := make([][]byte, len(prs))
+	errs := make([]error, len(prs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(prs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				w, err := Build([]*Project{prs[i]}, o)
+				if err == nil {
+					books[i], err = w.Bytes()
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	for i := range prs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return books, nil
 }
 
 // FromSpecFile reads and validates the spec at path, then writes its
