@@ -105,9 +105,12 @@ var numRe = regexp.MustCompile(`^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)`)
 // Normalize folds full-width forms and removes spaces.
 func Normalize(s string) string {
 	s = width.Narrow.String(s)
-	s = strings.NewReplacer("（", "(", "）", ")", "　", "", " ", "", "\u00a0", "", "\t", "", "\n", "", "\r", "").Replace(s)
+	s = normSpaces.Replace(s)
 	return s
 }
+
+// normSpaces is built once: building a Replacer costs more than using it.
+var normSpaces = strings.NewReplacer("（", "(", "）", ")", "　", "", " ", "", "\u00a0", "", "\t", "", "\n", "", "\r", "")
 
 // ErrEmpty is returned for an empty value.
 var ErrEmpty = fmt.Errorf("空值")
