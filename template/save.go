@@ -6,9 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/internal/atomicfile"
 )
 
 // Bytes finishes the workbook (fingerprint, recalculation on load, cached
@@ -63,22 +62,10 @@ func (w *Workbook) Save(path string) error {
 // WriteAtomic writes b to a temporary file beside path and renames it, so
 // a reader never sees half a workbook.
 func WriteAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".xlsxeval-*.tmp")
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(b)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }
 
 // withCache puts the values Go computed into the formula cells, typed as
