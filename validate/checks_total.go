@@ -48,7 +48,7 @@ var weightsSum = &Check{
 	Doc:   "预算执行分值与各指标分值之和 ≠ 100",
 	DocEn: "budget weight + Σ indicator weights ≠ 100",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		g, ok := c.weightSum()
 		if !ok {
 			return
@@ -86,7 +86,7 @@ var l1Weight = &Check{
 		if len(p.Profile.L1Weights) == 0 {
 			return
 		}
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		for _, cat := range p.Profile.Categories {
 			want, ok := p.Profile.L1Weights[cat.L1]
 			if !ok {
@@ -146,7 +146,7 @@ var totalSum = &Check{
 	Doc:   "总分 ≠ 预算执行得分 + 各指标得分之和 (不适用指标按配置折算)",
 	DocEn: "total ≠ budget score + Σ indicator scores (rescaled for 不适用 where the profile says so)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		t := p.Form.TotalScore
 		if t.Formula != "" || t.Num == nil || !c.total.Known {
 			return
@@ -185,7 +185,7 @@ var totalGrade = &Check{
 	Doc:   "评分等级与总分不符 (优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60)",
 	DocEn: "grade does not match the total's band (优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		g := p.Form.Grade
 		if g.Formula != "" || g.Empty() {
 			return
@@ -225,7 +225,7 @@ var totalMissing = &Check{
 	Doc:   "总分未填写 (评分等级行存在但未填写时为警告)",
 	DocEn: "total score empty (a present but empty grade is a warning)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		t, g := p.Form.TotalScore, p.Form.Grade
 		if t.Formula == "" && t.Num == nil {
 			exp := "数值"
@@ -275,7 +275,7 @@ var cacheStale = &Check{
 	Doc:   "公式单元格显示的值与按规则重算的结果不符 (未重算或公式被改)",
 	DocEn: "a formula cell's cached value disagrees with the recomputation (not recalculated, or the formula was changed)",
 	Run: func(p *Pass) {
-		c := newCalc(p.Form, p.Profile)
+		c := p.calc()
 		f := p.Form
 		tr := &f.Funds[form.FundTotal]
 		for col := 0; col < numCols; col++ {
