@@ -200,9 +200,9 @@ func e2eFaults() []e2eFault {
 			code: "head.missing", key: "year", cell: "A2", sev: Error},
 		{name: "stale cached total", book: book1, stale: &staleFormula{key: "total.score", val: "95.00", fresh: "98.99", formula: totalFormula},
 			code: "cache.stale", key: "total.score", cell: "G25", sev: Error, exp: "98.99", plainExp: true},
-		{name: "stale cached total typed as text by excelize", book: book1,
-			stale: &staleFormula{key: "total.score", val: "95.00", fresh: "98.99", excelize: true, formula: totalFormula},
-			code:  "cache.stale", key: "total.score", cell: "G25", sev: Error, exp: "99", plainExp: true},
+		{name: "stale cached total typed as text by excelize", book: book1, stale: &staleFormula{key: "total.score", val: "95.00",
+			fresh: "98.99", excelize: true, formula: totalFormula},
+			code: "cache.stale", key: "total.score", cell: "G25", sev: Error, exp: "99", plainExp: true},
 		{name: "stale cached rate", book: book1, stale: &staleFormula{key: "funds.0.rate", val: "95.00", fresh: "99.89", rate: true, formula: rateFormula},
 			code: "cache.stale", key: "funds.0.rate", cell: "G6", sev: Error, exp: "99.83~99.94"},
 		{name: "stale cached grade", book: book1, stale: &staleFormula{key: "grade", val: "中", fresh: "优", text: true, formula: gradeFormula},
@@ -487,6 +487,10 @@ func expectFault(t *testing.T, what string, fb faultBook, path string, pin bool)
 	if hit == nil {
 		t.Errorf("%s: %s: want %s %s at %s, got:%s", what, x.name, x.sev, x.code, fb.cell, dump(fs))
 		return false
+	}
+	if hit.Message == "" || hit.MessageEn == "" {
+		t.Errorf("%s: %s: finding lacks a message: %+v", what, x.name, *hit)
+		good = false
 	}
 	if pin && x.exp != "" && hit.Expected != x.exp {
 		t.Errorf("%s: %s: expected %q, finding says %q", what, x.name, x.exp, hit.Expected)
