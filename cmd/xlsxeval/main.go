@@ -4,6 +4,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -18,11 +19,18 @@ var commands []*cli.Command
 const exitRun = 2
 
 func newApp() *cli.App {
+	for _, c := range commands {
+		if c.UsageText == "" {
+			c.UsageText = strings.TrimSpace("xlsxeval " + c.Name + " [选项] " + c.ArgsUsage)
+		}
+	}
 	return &cli.App{
 		Name:     "xlsxeval",
 		Usage:    "生成并校验财政项目支出绩效自评表 (Excel .xlsx)",
 		Version:  version,
 		Commands: commands,
+		// Each command's --help says it all; a "help" command would be English.
+		HideHelpCommand: true,
 		// Errors are printed by main with the right exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
