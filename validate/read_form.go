@@ -171,31 +171,139 @@ func (g *grid) startsForm(r int) bool {
 
 // readHead reads the title, year, 项目名称, 主管部门 and 实施单位 above row top.
 func readHead(g *grid, fm *form.Form, from, top int) {
-	want := []struct {
-		l string
-		c *form.Cell
-	}{{lProject, &fm.Project}, {lDepartment, &fm.Department}, {lUnit, &fm.Unit}}
+	fields := []headField{{l: lProject, c: &fm.Project}, {l: lDepartment, c: &fm.Department}, {l: lUnit, c: &fm.Unit}}
 	for r := from; r < top; r++ {
 		for c := 0; c < g.width(r); c++ {
 			if g.at(r, c) == "" {
 				continue
 			}
-			for _, w := range want {
-				if !w.c.Found() {
-					if v, ok := g.labelled(r, c, w.l); ok {
-						*w.c = v
-						break
-					}
+			for i := range fields {
+				if f := &fields[i]; !f.c.Found() && f.read(g, r, c) {
+					break
 				}
 			}
 		}
 	}
+	placeEmpty(g, fields, from, top)
 	headEnd := top
 	if fm.Project.Found() {
 		headEnd = rowOf(fm.Project.Ref)
 	}
 	fm.Year = findYear(g, from, headEnd)
 	fm.Title = findTitle(g, from, headEnd, fm.Year.Ref)
+}
+
+// headField is a header label and its value; r, col locate a label whose
+// value sits right of it (not after a colon in its own cell).
+type headField struct {
+	l      string
+	c      *form.Cell
+	r, col int
+	right  bool
+}
+
+func (f *headField) read(g *grid, r, c int) bool {
+	v, ok := g.labelled(r, c, f.l)
+	if ok {
+		*f.c = v
+		f.r, f.col, f.right = r, c, g.is(r, c, f.l)
+	}
+	return ok
+}
+
+// placeEmpty moves each empty header value to where a person would type
+// it: the column where the other header values start or, on a blank form,
+// the funds table's first amount column; in layouts without merges or
+// with a blank column the first cell right of the label is not it.
+func placeEmpty(g *grid, fields []headField, from, top int) {
+	var anchors []int
+	for _, f := range fields {
+		if f.right && !f.c.Empty() {
+			anchors = append(anchors, colOf(f.c.Ref))
+		}
+	}
+	for _, f := range fields {
+		if !f.right || !f.c.Empty() {
+			continue
+		}
+		if anchors == nil {
+			anchors = firstAmountCol(g, top)
+		}
+		*f.c = g.emptyValue(f.r, f.col, anchors, from)
+	}
+}
+
+// firstAmountCol is the leftmost amount column of the funds header at row
+// top, if the form's head ends at one.
+func firstAmountCol(g *grid, top int) []int {
+	h, ok := findHeader(g, top, -1, fundsHead, isFundsHead)
+	if !ok || h.row != top {
+		return []int{}
+	}
+	m := -1
+	for _, l := range []string{lInitial, lBudget, lExec} {
+		if c, ok := h.col[l]; ok && (m < 0 || c < m) {
+			m = c
+		}
+	}
+	return []int{m}
+}
+
+// emptyValue is the cell for the empty value of the label at (r, c): the
+// first anchor column between the label's merge and the next label on its
+// row; else the first column there that is not a blank spacer column;
+// nothing when the next label follows at once.
+func (g *grid) emptyValue(r, c int, anchors []int, from int) form.Cell {
+	start, stop := g.right(r, c), maxCols
+	for cc := start; cc < g.width(r); cc++ {
+		if g.at(r, cc) != "" {
+			stop = cc
+			break
+		}
+	}
+	if start >= stop || g.at(g.origin(r, start)) != "" {
+		return form.Cell{}
+	}
+	best := -1
+	for _, a := range anchors {
+		if a >= start && a < stop && (best < 0 || a < best) {
+			best = a
+		}
+	}
+	if best >= 0 {
+		return g.cell(r, best)
+	}
+	for cc := start; cc < stop && cc < start+maxSpacers; cc++ {
+		if !g.blankCol(cc, from) {
+			return g.cell(r, cc)
+		}
+	}
+	return g.cell(r, start)
+}
+
+const (
+	maxCols    = 16384 // columns of a sheet
+	maxSpacers = 8     // blank columns skipped looking for a value cell
+)
+
+// blankCol reports whether column c shows nothing from row from down: a
+// spacer between labels and values.
+func (g *grid) blankCol(c, from int) bool {
+	for r := max(from, 0); r < g.rows(); r++ {
+		if g.at(r, c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// colOf is the 0-based column of an A1 reference.
+func colOf(a1 string) int {
+	c, _, err := excelize.CellNameToCoordinates(a1)
+	if err != nil {
+		return -1
+	}
+	return c - 1
 }
 
 // labelled reads the field labelled l at (r, c): the value right of the
@@ -233,11 +341,15 @@ func (g *grid) valueRight(r, c int) form.Cell {
 var (
 	yearOnly = regexp.MustCompile(`^\(?(\d{4})(?:年度|年)?\)?$`)
 	yearIn   = regexp.MustCompile(`(\d{4})年度`)
+	// yearBlank is the year field left unfilled, as normalised: (年度),
+	// (____年度), 年度: .
+	yearBlank = regexp.MustCompile(`^\(?_*年度_*\)?:?_*$`)
 )
 
-// findYear finds (2024年度) in any spelling in the rows above end.
+// findYear finds (2024年度) in any spelling in the rows above end; failing
+// that the year field left unfilled, as a cell with no value.
 func findYear(g *grid, from, end int) form.Cell {
-	var embedded form.Cell
+	var embedded, blank form.Cell
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := normalize(g.at(r, c))
@@ -256,9 +368,15 @@ func findYear(g *grid, from, end int) form.Cell {
 					embedded = x
 				}
 			}
+			if !blank.Found() && yearBlank.MatchString(t) {
+				blank = valueCell(g.cellAt(r, c), "")
+			}
 		}
 	}
-	return embedded
+	if embedded.Found() {
+		return embedded
+	}
+	return blank
 }
 
 // setYear sets Num to the year a cell states in any spelling (2024年度,
@@ -280,6 +398,10 @@ func setYear(x *form.Cell) bool {
 	return true
 }
 
+// isYearCell reports whether normalised text t is all year field, filled
+// or not (the title may state the year too).
+func isYearCell(t string) bool { return yearOnly.MatchString(t) || yearBlank.MatchString(t) }
+
 // findTitle is the cell naming the form above row end; failing that the
 // first text above it that is neither the year nor a label.
 func findTitle(g *grid, from, end int, yearRef string) form.Cell {
@@ -287,7 +409,7 @@ func findTitle(g *grid, from, end int, yearRef string) form.Cell {
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := g.at(r, c)
-			if t == "" || a1Of(r, c) == yearRef && yearOnly.MatchString(normalize(t)) {
+			if t == "" || a1Of(r, c) == yearRef && isYearCell(normalize(t)) {
 				continue
 			}
 			if strings.Contains(t, "自评表") || strings.Contains(t, "评价表") {
