@@ -216,29 +216,57 @@ func (f *headField) read(g *grid, r, c int) bool {
 // the funds table's first amount column; in layouts without merges or
 // with a blank column the first cell right of the label is not it.
 func placeEmpty(g *grid, fields []headField, from, top int) {
-	var anchors []int
+	var geo headGeometry
+	empty := false
 	for _, f := range fields {
-		if f.right && !f.c.Empty() {
-			anchors = append(anchors, colOf(f.c.Ref))
+		switch {
+		case f.right && !f.c.Empty():
+			geo.add(g, f.col, colOf(f.c.Ref), from)
+		case f.right:
+			empty = true
+		}
+	}
+	if !empty {
+		return
+	}
+	if geo.anchors == nil {
+		if a, ok := firstAmountCol(g, top); ok {
+			for _, f := range fields {
+				if f.right && f.col < a {
+					geo.add(g, f.col, a, from)
+				}
+			}
 		}
 	}
 	for _, f := range fields {
-		if !f.right || !f.c.Empty() {
-			continue
+		if f.right && f.c.Empty() {
+			*f.c = g.emptyValue(f.r, f.col, geo, from)
 		}
-		if anchors == nil {
-			anchors = firstAmountCol(g, top)
-		}
-		*f.c = g.emptyValue(f.r, f.col, anchors, from)
+	}
+}
+
+// headGeometry is what the filled header values tell about where an empty
+// one goes: the columns they start in, and how many columns their labels
+// take, blank spacer columns not counted (0: unknown).
+type headGeometry struct {
+	anchors []int
+	span    int
+}
+
+// add notes a value starting in column vc for the label in column lc.
+func (geo *headGeometry) add(g *grid, lc, vc, from int) {
+	geo.anchors = append(geo.anchors, vc)
+	if n := g.usedCols(lc, vc, from); n > 0 && (geo.span == 0 || n < geo.span) {
+		geo.span = n
 	}
 }
 
 // firstAmountCol is the leftmost amount column of the funds header at row
 // top, if the form's head ends at one.
-func firstAmountCol(g *grid, top int) []int {
+func firstAmountCol(g *grid, top int) (int, bool) {
 	h, ok := findHeader(g, top, -1, fundsHead, isFundsHead)
 	if !ok || h.row != top {
-		return []int{}
+		return 0, false
 	}
 	m := -1
 	for _, l := range []string{lInitial, lBudget, lExec} {
@@ -246,14 +274,15 @@ func firstAmountCol(g *grid, top int) []int {
 			m = c
 		}
 	}
-	return []int{m}
+	return m, m >= 0
 }
 
-// emptyValue is the cell for the empty value of the label at (r, c): the
-// first anchor column between the label's merge and the next label on its
-// row; else the first column there that is not a blank spacer column;
-// nothing when the next label follows at once.
-func (g *grid) emptyValue(r, c int, anchors []int, from int) form.Cell {
+// emptyValue is the cell for the empty value of the label at (r, c),
+// between the label's merge and the next label on its row: the first
+// anchor column there; else the column after a label as wide as the
+// others; else the first column that is not a blank spacer column.
+// Nothing when the next label follows at once.
+func (g *grid) emptyValue(r, c int, geo headGeometry, from int) form.Cell {
 	start, stop := g.right(r, c), maxCols
 	for cc := start; cc < g.width(r); cc++ {
 		if g.at(r, cc) != "" {
@@ -265,7 +294,7 @@ func (g *grid) emptyValue(r, c int, anchors []int, from int) form.Cell {
 		return form.Cell{}
 	}
 	best := -1
-	for _, a := range anchors {
+	for _, a := range geo.anchors {
 		if a >= start && a < stop && (best < 0 || a < best) {
 			best = a
 		}
@@ -273,12 +302,43 @@ func (g *grid) emptyValue(r, c int, anchors []int, from int) form.Cell {
 	if best >= 0 {
 		return g.cell(r, best)
 	}
-	for cc := start; cc < stop && cc < start+maxSpacers; cc++ {
-		if !g.blankCol(cc, from) {
+	if geo.span > 0 {
+		if cc := g.skipUsed(c, geo.span, from); cc >= start && cc < stop {
 			return g.cell(r, cc)
 		}
 	}
+	if cc := g.skipUsed(start, 0, from); cc < stop {
+		return g.cell(r, cc)
+	}
 	return g.cell(r, start)
+}
+
+// usedCols counts the columns in [c0, c1) that are not blank spacers.
+func (g *grid) usedCols(c0, c1, from int) int {
+	n := 0
+	for c := c0; c < c1; c++ {
+		if !g.blankCol(c, from) {
+			n++
+		}
+	}
+	return n
+}
+
+// skipUsed is the first column that is not a blank spacer after n used
+// columns from c; a run of more than maxSpacers blank columns ends it.
+func (g *grid) skipUsed(c, n, from int) int {
+	blanks := 0
+	for ; blanks <= maxSpacers; c++ {
+		switch {
+		case !g.blankCol(c, from) && n == 0:
+			return c
+		case !g.blankCol(c, from):
+			n, blanks = n-1, 0
+		default:
+			blanks++
+		}
+	}
+	return maxCols
 }
 
 const (
