@@ -103,11 +103,9 @@ func e2eFaults() []e2eFault {
 		zeroBudget = append(zeroBudget, pct(r+"rate", "0.00"), amt(r+"budget", "0.00"), amt(r+"exec", "0.00"))
 	}
 	return []e2eFault{
-		// form.empty and head.missing name the project cell. In a layout
-		// without merges or with a blank column an emptied value is placed
-		// by valueRight (read_form.go) in the first cell right of the
-		// label, not in the column the other header values use: these
-		// two fail in the combined layout while it does so.
+		// form.empty and head.missing name the project cell: where a person
+		// types the value, also in layouts without merges or with a blank
+		// column (readHead places an emptied value in the values' column).
 		{name: "nothing filled in", book: book1, edits: blankAll(12), code: "form.empty", key: "project", cell: "C3", sev: Error},
 		{name: "initial budget parts no longer add up", book: book1, edits: []bookEdit{amt("funds.2.initial", "1.00")},
 			code: "funds.sum", key: "funds.0.initial", cell: "C6", sev: Error, exp: "18.51~18.53"},
@@ -193,9 +191,7 @@ func e2eFaults() []e2eFault {
 			code: "total.missing", key: "grade", cell: "B26", sev: Warning, exp: "优"},
 		{name: "project name empty", book: book1, edits: []bookEdit{txt("project", "")},
 			code: "head.missing", key: "project", cell: "C3", sev: Error},
-		// Fails while findYear (read_form.go) only knows a year cell by its
-		// four digits: "(年度)" is not found and the finding falls back to
-		// the title, A1.
+		// A year field left blank, "(年度)", is still the year's cell.
 		{name: "year without a year", book: book2, edits: []bookEdit{txt("year", "(年度)")},
 			code: "head.missing", key: "year", cell: "A2", sev: Error},
 		{name: "stale cached total", book: book1, stale: &staleFormula{key: "total.score", val: "95.00", fresh: "98.99", formula: totalFormula},
