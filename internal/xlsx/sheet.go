@@ -1,0 +1,320 @@
+package xlsx
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Cell is what a sheet stores in one cell.
+type Cell struct {
+	Row, Col int    // 0-based
+	Raw      string // the stored value, as excelize's GetCellValue with RawCellValue
+	Formula  string // as excelize's GetCellFormula: without "=", "" for none
+}
+
+// Range is a merged range, 0-based and inclusive.
+type Range struct{ R0, C0, R1, C1 int }
+
+// Sheet is one worksheet read in full.
+type Sheet struct {
+	// Rows is the text every cell shows, as excelize's GetRows gives it:
+	// by 0-based row and column, trailing empty rows and cells left out.
+	Rows   [][]string
+	Cells  []Cell // every cell that has a value or a formula, in order
+	Merges []Range
+}
+
+// maxRow is the last row a sheet may have (excelize's TotalRows).
+const maxRow = 1 << 20
+
+// Sheet reads the worksheet called name (as Sheets lists it).
+func (b *Book) Sheet(name string) (*Sheet, error) {
+	part := ""
+	for _, s := range b.sheets {
+		if s.Name == name {
+			part = s.part
+		}
+	}
+	if part == "" {
+		return nil, unsupported("no sheet %q", name)
+	}
+	d, c, err := b.decoder(part)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	sc := scan{b: b, sh: &Sheet{}, row: -1}
+	if err := walk(d, sc.start, sc.text); err != nil {
+		return nil, err
+	}
+	if err := sc.flush(); err != nil {
+		return nil, err
+	}
+	if overlap(sc.sh.Merges) {
+		return nil, unsupported("overlapping merged ranges") // excelize joins them
+	}
+	return sc.sh, nil
+}
+
+// scan is the state of one pass over a sheet's XML.
+type scan struct {
+	b      *Book
+	sh     *Sheet
+	row    int // current row, 0-based; -1 before the first
+	rows   int
+	cells  int
+	cur    []string // shown text of the current row
+	lastC  int      // column of the previous cell in the row
+	inCell bool
+	c      pending
+}
+
+// pending is the cell being read.
+type pending struct {
+	row, col, style int
+	t               string
+	v, f            []byte
+	hasF, hasIS     bool
+	is              item
+}
+
+func (sc *scan) start(t xml.StartElement, stack []string) error {
+	n := len(stack)
+	parent := ""
+	if n > 1 {
+		parent = stack[n-2]
+	}
+	switch {
+	case t.Name.Local == "row" && parent == "sheetData":
+		return sc.startRow(t)
+	case t.Name.Local == "c" && parent == "row":
+		return sc.startCell(t)
+	case t.Name.Local == "mergeCell" && parent == "mergeCells":
+		m, ok := mergeRange(attr(t, "ref"))
+		if !ok {
+			return unsupported("merged range %q", attr(t, "ref"))
+		}
+		sc.sh.Merges = append(sc.sh.Merges, m)
+	case !sc.inCell || n < 5 || stack[3] != "c":
+	case parent == "c" && t.Name.Local == "f":
+		if sc.c.hasF {
+			return unsupported("two formulas in one cell")
+		}
+		sc.c.hasF = true
+		if attr(t, "t") == "shared" && hasAttr(t, "si") {
+			return unsupported("shared formula") // excelize expands it
+		}
+	case parent == "c" && t.Name.Local == "v":
+		sc.c.v = sc.c.v[:0] // excelize keeps the last <v>
+	case parent == "c" && t.Name.Local == "is":
+		sc.c.hasIS, sc.c.is = true, item{}
+	case n > 4 && stack[3] == "c" && stack[4] == "is":
+		return sc.c.is.start(t, stack[5:])
+	}
+	return nil
+}
+
+func (sc *scan) text(t xml.CharData, stack []string) {
+	n := len(stack)
+	if !sc.inCell || n < 5 || stack[3] != "c" {
+		return
+	}
+	switch {
+	case n == 5 && stack[4] == "v":
+		sc.c.v = append(sc.c.v, t...)
+	case n == 5 && stack[4] == "f":
+		sc.c.f = append(sc.c.f, t...)
+	case stack[4] == "is":
+		sc.c.is.text(t, stack[5:])
+	}
+}
+
+func (sc *scan) startRow(t xml.StartElement) error {
+	if err := sc.flush(); err != nil {
+		return err
+	}
+	r, err := strconv.Atoi(attr(t, "r"))
+	if err != nil || r < 1 || r > maxRow || r-1 <= sc.row {
+		return unsupported("row %q", attr(t, "r"))
+	}
+	if sc.rows++; sc.b.opt.MaxRows > 0 && sc.rows > sc.b.opt.MaxRows {
+		return fmt.Errorf("xlsx: more than %d rows", sc.b.opt.MaxRows)
+	}
+	sc.row, sc.cur, sc.lastC = r-1, nil, -1
+	return nil
+}
+
+func (sc *scan) startCell(t xml.StartElement) error {
+	if err := sc.endCell(); err != nil {
+		return err
+	}
+	if sc.cells++; sc.b.opt.MaxCells > 0 && sc.cells > sc.b.opt.MaxCells {
+		return fmt.Errorf("xlsx: more than %d cells", sc.b.opt.MaxCells)
+	}
+	ref := attr(t, "r")
+	col, row, ok := parseRef(ref)
+	if !ok || row != sc.row || col <= sc.lastC {
+		return unsupported("cell %q in row %d", ref, sc.row+1)
+	}
+	sc.lastC = col
+	sc.c = pending{row: row, col: col, t: attr(t, "t"), v: sc.c.v[:0], f: sc.c.f[:0]}
+	if s := attr(t, "s"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return unsupported("style %q", s)
+		}
+		sc.c.style = n
+	}
+	sc.inCell = true
+	return nil
+}
+
+// endCell settles the pending cell; cells end where the next cell or row
+// starts or the sheet ends (children were already read).
+func (sc *scan) endCell() error {
+	if !sc.inCell {
+		return nil
+	}
+	sc.inCell = false
+	c := &sc.c
+	raw, shown, err := sc.b.value(c)
+	if err != nil {
+		return err
+	}
+	formula := string(c.f)
+	if raw != "" || c.hasF {
+		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
+	}
+	if shown != "" || c.hasF {
+		for len(sc.cur) < c.col {
+			sc.cur = append(sc.cur, "")
+		}
+		sc.cur = append(sc.cur, shown)
+	}
+	return nil
+}
+
+// flush ends the current row.
+func (sc *scan) flush() error {
+	if err := sc.endCell(); err != nil {
+		return err
+	}
+	if len(sc.cur) > 0 {
+		for len(sc.sh.Rows) < sc.row {
+			sc.sh.Rows = append(sc.sh.Rows, nil)
+		}
+		sc.sh.Rows = append(sc.sh.Rows, sc.cur)
+		sc.cur = nil
+	}
+	return nil
+}
+
+// value is a cell's stored value and shown text, as excelize's
+// getValueFrom gives them raw and formatted.
+func (b *Book) value(c *pending) (raw, shown string, err error) {
+	v := string(c.v)
+	switch c.t {
+	case "b":
+		switch v {
+		case "1":
+			return v, "TRUE", nil
+		case "0":
+			return v, "FALSE", nil
+		}
+		shown, err = b.formatted(v, c.style, kindBool)
+		return v, shown, err
+	case "d":
+		return "", "", unsupported("date cell")
+	case "s":
+		if v != "" {
+			i, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || i < 0 || i >= len(b.strs) {
+				return "", "", unsupported("shared string %q", v)
+			}
+			v = b.strs[i]
+		}
+		shown, err = b.formatted(v, c.style, kindString)
+		return v, shown, err
+	case "str":
+		return v, v, nil
+	case "inlineStr":
+		if c.hasIS {
+			v = c.is.String()
+		}
+		shown, err = b.formatted(v, c.style, kindString)
+		return v, shown, err
+	}
+	shown, err = b.formatted(numberText(v), c.style, kindNumber)
+	return v, shown, err
+}
+
+func (b *Book) formatted(v string, style int, kind valueKind) (string, error) {
+	f, err := b.format(style)
+	if err != nil || f == nil {
+		return v, err
+	}
+	out, ok := f.apply(v, kind)
+	if !ok {
+		return "", unsupported("%q in format %q", v, f.code)
+	}
+	return out, nil
+}
+
+func hasAttr(t xml.StartElement, name string) bool {
+	for _, a := range t.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRef reads a cell reference written the way excelize finds cells
+// by it ("B12": capitals, no leading zeros), 0-based.
+func parseRef(ref string) (col, row int, ok bool) {
+	i := 0
+	for i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i == 0 || i > 3 || col > 16384 || i == len(ref) || ref[i] == '0' {
+		return 0, 0, false
+	}
+	for _, ch := range ref[i:] {
+		if ch < '0' || ch > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(ch-'0')
+		if row > maxRow {
+			return 0, 0, false
+		}
+	}
+	return col - 1, row - 1, true
+}
+
+func mergeRange(ref string) (Range, bool) {
+	a, b, ok := strings.Cut(ref, ":")
+	if !ok {
+		return Range{}, false
+	}
+	c0, r0, ok1 := parseRef(a)
+	c1, r1, ok2 := parseRef(b)
+	if !ok1 || !ok2 || r0 > r1 || c0 > c1 {
+		return Range{}, false
+	}
+	return Range{r0, c0, r1, c1}, true
+}
+
+func overlap(ms []Range) bool {
+	for i := range ms {
+		for j := i + 1; j < len(ms); j++ {
+			a, b := ms[i], ms[j]
+			if a.R0 <= b.R1 && b.R0 <= a.R1 && a.C0 <= b.C1 && b.C0 <= a.C1 {
+				return true
+			}
+		}
+	}
+	return false
+}

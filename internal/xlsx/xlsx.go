@@ -1,0 +1,346 @@
+// Package xlsx is a small, fast, read-only reader of .xlsx workbooks: the
+// sheet list, and per sheet the text each cell shows, its stored value,
+// formula and the merged ranges. It unpacks only the parts it needs (the
+// workbook, its relationships, shared strings, styles and the sheets
+// asked for) and streams each sheet once.
+//
+// What it reads must equal what excelize reads, cell for cell, since
+// excelize remains the reference and the fallback. Whatever it cannot
+// read exactly as excelize would (a shared formula, a date or other
+// number format it does not reproduce, odd references or encodings) is
+// reported as ErrUnsupported, so the caller reads that workbook with
+// excelize instead.
+package xlsx
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// ErrUnsupported marks a workbook this package does not read exactly as
+// excelize does; read it with excelize.
+var ErrUnsupported = errors.New("xlsx: not read exactly; use excelize")
+
+func unsupported(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnsupported, fmt.Sprintf(format, a...))
+}
+
+// Options bound what a workbook may unpack to; zero means no bound.
+type Options struct {
+	MaxUnzipSize int64 // bytes of all parts read, unpacked
+	MaxRows      int   // rows of one sheet
+	MaxCells     int   // cells of one sheet; shared strings of the workbook
+}
+
+// SheetInfo is one sheet of the workbook as listed in xl/workbook.xml.
+type SheetInfo struct {
+	Name  string
+	State string // "", "visible", "hidden" or "veryHidden"
+	part  string // its worksheet part; "" when it is not a worksheet
+}
+
+// Visible reports whether the sheet is shown, as excelize's
+// GetSheetVisible decides.
+func (s SheetInfo) Visible() bool { return s.State == "" || s.State == "visible" }
+
+// Book is an open workbook.
+type Book struct {
+	opt     Options
+	files   map[string]*zip.File
+	budget  int64 // unpacked bytes still allowed; <0: no bound
+	sheets  []SheetInfo
+	strs    []string
+	xfs     []int // numFmtId by cellXfs index; -1 when absent
+	hasXfs  bool
+	custom  map[int]string
+	formats map[int]*numFmt // compiled, by cellXfs index
+}
+
+// Open reads the workbook structure, shared strings and styles of the
+// zip in r.
+func Open(r io.ReaderAt, size int64, opt Options) (*Book, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	b := &Book{opt: opt, files: make(map[string]*zip.File, len(zr.File)), budget: -1}
+	if opt.MaxUnzipSize > 0 {
+		b.budget = opt.MaxUnzipSize
+	}
+	for _, f := range zr.File {
+		b.files[strings.ReplaceAll(f.Name, `\`, "/")] = f
+	}
+	if err := b.readWorkbook(); err != nil {
+		return nil, err
+	}
+	if err := b.readStrings(); err != nil {
+		return nil, err
+	}
+	if err := b.readStyles(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Sheets lists the sheets in workbook order.
+func (b *Book) Sheets() []SheetInfo { return b.sheets }
+
+// open streams part name, within the unzip budget. ok is false when the
+// workbook has no such part.
+func (b *Book) open(name string) (io.ReadCloser, bool, error) {
+	f := b.files[name]
+	if f == nil {
+		return nil, false, nil
+	}
+	n := int64(f.UncompressedSize64)
+	if b.budget >= 0 {
+		if n > b.budget {
+			return nil, true, fmt.Errorf("xlsx: %s unpacks past the size limit", name)
+		}
+		b.budget -= n
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, true, err
+	}
+	// archive/zip fails a part that inflates past its declared size; the
+	// limit is a second guard.
+	return readCloser{io.LimitReader(rc, n+1), rc}, true, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// decoder is a raw-token XML decoder over part name (nil when absent).
+func (b *Book) decoder(name string) (*xml.Decoder, io.Closer, error) {
+	rc, ok, err := b.open(name)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	d := xml.NewDecoder(rc)
+	return d, rc, nil
+}
+
+type rel struct{ id, typ, target string }
+
+func (b *Book) rels(name string) ([]rel, error) {
+	d, c, err := b.decoder(name)
+	if err != nil || d == nil {
+		return nil, err
+	}
+	defer c.Close()
+	var out []rel
+	err = walk(d, func(t xml.StartElement, _ []string) error {
+		if t.Name.Local == "Relationship" {
+			out = append(out, rel{attr(t, "Id"), attr(t, "Type"), attr(t, "Target")})
+		}
+		return nil
+	}, nil)
+	return out, err
+}
+
+const workbookPart = "xl/workbook.xml"
+
+// readWorkbook lists the sheets and finds each one's part the way
+// excelize does: by the sheet's r:id in the workbook's relationships.
+func (b *Book) readWorkbook() error {
+	root, err := b.rels("_rels/.rels")
+	if err != nil {
+		return err
+	}
+	office := ""
+	for _, r := range root {
+		if strings.HasSuffix(r.typ, "/officeDocument") {
+			office = strings.TrimPrefix(r.target, "/")
+			break
+		}
+	}
+	if office != workbookPart {
+		return unsupported("office document %q", office)
+	}
+	wrels, err := b.rels("xl/_rels/workbook.xml.rels")
+	if err != nil {
+		return err
+	}
+	d, c, err := b.decoder(workbookPart)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return unsupported("no %s", workbookPart)
+	}
+	defer c.Close()
+	var ids []string
+	err = walk(d, func(t xml.StartElement, stack []string) error {
+		if t.Name.Local != "sheet" || len(stack) < 2 || stack[len(stack)-2] != "sheets" {
+			return nil
+		}
+		id, n := "", 0
+		for _, a := range t.Attr {
+			if a.Name.Local == "id" && a.Name.Space != "" {
+				id, n = a.Value, n+1
+			}
+		}
+		if n != 1 {
+			return unsupported("sheet without one r:id")
+		}
+		b.sheets = append(b.sheets, SheetInfo{Name: attr(t, "name"), State: attr(t, "state")})
+		ids = append(ids, id)
+		return nil
+	}, nil)
+	if err != nil {
+		return err
+	}
+	for i := range b.sheets {
+		for j := range i {
+			if strings.EqualFold(b.sheets[i].Name, b.sheets[j].Name) {
+				return unsupported("two sheets named %q", b.sheets[i].Name)
+			}
+		}
+		for _, r := range wrels {
+			if r.id != ids[i] {
+				continue
+			}
+			if !strings.HasSuffix(r.typ, "/worksheet") {
+				return unsupported("sheet %q is not a worksheet", b.sheets[i].Name)
+			}
+			p := strings.TrimPrefix(path.Clean("xl/"+strings.ReplaceAll(r.target, `\`, "/")), "/")
+			if strings.HasPrefix(r.target, "/") {
+				p = strings.TrimPrefix(path.Clean(strings.ReplaceAll(r.target, `\`, "/")), "/")
+			}
+			if b.files[p] != nil {
+				b.sheets[i].part = p
+			}
+		}
+		if b.sheets[i].part == "" {
+			return unsupported("sheet %q has no part", b.sheets[i].Name)
+		}
+	}
+	return nil
+}
+
+// walk feeds every start element of d, with the names of the elements
+// it sits in (itself last), to start, and every run of text to text. It
+// checks that end tags match, which RawToken leaves undone.
+func walk(d *xml.Decoder, start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
+	var stack []string
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if len(stack) != 0 {
+				return io.ErrUnexpectedEOF
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			stack = append(stack, t.Name.Local)
+			if err := start(t, stack); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			if len(stack) == 0 || stack[len(stack)-1] != t.Name.Local {
+				return fmt.Errorf("xlsx: unexpected </%s>", t.Name.Local)
+			}
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if text != nil {
+				text(t, stack)
+			}
+		}
+	}
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// readStyles reads the number format of every cell style.
+func (b *Book) readStyles() error {
+	d, c, err := b.decoder("xl/styles.xml")
+	if err != nil || d == nil {
+		return err
+	}
+	defer c.Close()
+	b.custom = map[int]string{}
+	return walk(d, func(t xml.StartElement, stack []string) error {
+		parent := ""
+		if len(stack) > 1 {
+			parent = stack[len(stack)-2]
+		}
+		switch {
+		case t.Name.Local == "numFmt" && parent == "numFmts":
+			id, err := strconv.Atoi(attr(t, "numFmtId"))
+			if err != nil {
+				return unsupported("numFmtId %q", attr(t, "numFmtId"))
+			}
+			for _, a := range t.Attr {
+				if a.Name.Local == "formatCode16" {
+					return unsupported("formatCode16")
+				}
+			}
+			if _, dup := b.custom[id]; !dup { // excelize takes the first
+				b.custom[id] = attr(t, "formatCode")
+			}
+		case t.Name.Local == "cellXfs":
+			b.hasXfs = true
+		case t.Name.Local == "xf" && parent == "cellXfs":
+			id := -1
+			if s := attr(t, "numFmtId"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					return unsupported("numFmtId %q", s)
+				}
+				id = n
+			}
+			b.xfs = append(b.xfs, id)
+		}
+		return nil
+	}, nil)
+}
+
+// format is the compiled format of cell style s; nil when excelize shows
+// the value as stored; an error when this package cannot format it.
+func (b *Book) format(s int) (*numFmt, error) {
+	if s == 0 || !b.hasXfs || s < 0 || s >= len(b.xfs) {
+		return nil, nil
+	}
+	if f, ok := b.formats[s]; ok {
+		return f, nil
+	}
+	id := max(b.xfs[s], 0)
+	code, custom := b.custom[id]
+	if !custom {
+		if !knownID(id) {
+			return nil, nil
+		}
+		if code, custom = builtIn[id]; !custom {
+			return nil, unsupported("built-in number format %d", id)
+		}
+	}
+	f, ok := compileFormat(code)
+	if !ok {
+		return nil, unsupported("number format %q", code)
+	}
+	if b.formats == nil {
+		b.formats = map[int]*numFmt{}
+	}
+	b.formats[s] = f
+	return f, nil
+}
