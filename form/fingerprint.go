@@ -48,8 +48,18 @@ func ReadFingerprints(f *excelize.File) (map[string]*Fingerprint, error) {
 		return nil, nil
 	}
 	rows, err := f.GetRows(FingerprintSheet)
-	if err != nil || len(rows) == 0 || len(rows[0]) == 0 || strings.TrimSpace(rows[0][0]) != fingerprintMark {
+	if err != nil {
 		return nil, err
+	}
+	return ParseFingerprints(rows)
+}
+
+// ParseFingerprints reads the fingerprints from the rows of the
+// fingerprint sheet (as excelize's GetRows gives them), or nil when they
+// do not start with its mark.
+func ParseFingerprints(rows [][]string) (map[string]*Fingerprint, error) {
+	if len(rows) == 0 || len(rows[0]) == 0 || strings.TrimSpace(rows[0][0]) != fingerprintMark {
+		return nil, nil
 	}
 	out := map[string]*Fingerprint{}
 	for _, r := range rows[1:] {

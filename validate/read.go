@@ -12,6 +12,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // Bounds on what a workbook may unpack to (kept for other packages that
@@ -39,7 +40,18 @@ type ReadOptions struct {
 	MaxRows      int           // rows of one sheet
 	MaxCells     int           // cells of one sheet; shared strings of the workbook
 	Timeout      time.Duration // per file in CheckFile and CheckAll
+
+	path readPath // which reader; tests compare them
 }
+
+// readPath chooses the workbook reader.
+type readPath int
+
+const (
+	pathAuto     readPath = iota // internal/xlsx when it can, else excelize
+	pathExcelize                 // excelize only
+	pathFast                     // internal/xlsx only: its refusal is the error
+)
 
 // Skip is a sheet that holds no form, and why.
 type Skip struct {
@@ -89,13 +101,37 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 		return nil, err
 	}
 	var over map[string]msg
+	isZip := false
 	if head := make([]byte, 2); size >= 2 {
 		if _, err := r.ReadAt(head, 0); err == nil && string(head) == "PK" {
 			if over, err = inspectZip(r, size, name, lim); err != nil {
 				return nil, err
 			}
+			isZip = true
 		}
 	}
+	// The fast reader cannot decrypt, and template seals inspect the
+	// excelize file; anything it does not read exactly falls back.
+	if isZip && opt.Password == "" && opt.Seal == nil && opt.path != pathExcelize {
+		b, err := readFast(r, size, name, opt, lim, over)
+		if err == nil || opt.path == pathFast {
+			return b, err
+		}
+	}
+	return readExcelize(r, size, name, opt, lim, over)
+}
+
+// readFast reads with internal/xlsx; any error means: read it with
+// excelize, which words the errors.
+func readFast(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
+	xb, err := xlsx.Open(r, size, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells})
+	if err != nil {
+		return nil, err
+	}
+	return readBook(fastBook{xb}, name, labelsOf(opt.Profile), opt.Profile, over)
+}
+
+func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		Password:          opt.Password,
 		UnzipSizeLimit:    lim.unzipSize,
@@ -105,7 +141,7 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	b, err := readBook(f, name, labelsOf(opt.Profile), opt.Profile, over)
+	b, err := readBook(xlBook{f}, name, labelsOf(opt.Profile), opt.Profile, over)
 	if err == nil {
 		opt.Seal.attach(f, b)
 	}
@@ -125,19 +161,46 @@ func openError(name, password string, err error) error {
 	return inputErr(name, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend))
 }
 
+// workbook is a workbook as the form reader sees it: excelize's, or
+// internal/xlsx's.
+type workbook interface {
+	sheetList() []string
+	visible(sheet string) bool
+	fingerprints() (map[string]*form.Fingerprint, error)
+	grid(sheet string, lb *labels) (*grid, error)
+}
+
+type xlBook struct{ f *excelize.File }
+
+func (x xlBook) sheetList() []string { return x.f.GetSheetList() }
+
+func (x xlBook) visible(sheet string) bool {
+	vis, _ := x.f.GetSheetVisible(sheet)
+	return vis
+}
+
+func (x xlBook) fingerprints() (map[string]*form.Fingerprint, error) {
+	return form.ReadFingerprints(x.f)
+}
+
+func (x xlBook) grid(sheet string, lb *labels) (*grid, error) { return loadGrid(x.f, sheet, lb) }
+
 // readBook turns every visible sheet into a form or a skip.
 // Sheets in over are past the limits and skipped unread.
-func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile, over map[string]msg) (*Book, error) {
-	fps, err := form.ReadFingerprints(f)
+func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over map[string]msg) (*Book, error) {
+	fps, err := wb.fingerprints()
 	if err != nil {
+		if _, fast := wb.(fastBook); fast {
+			return nil, err
+		}
 		return nil, inputErr(name, say("%v", "%v", err))
 	}
 	b := &Book{Path: name}
-	for _, sheet := range f.GetSheetList() {
+	for _, sheet := range wb.sheetList() {
 		if sheet == form.FingerprintSheet {
 			continue
 		}
-		if vis, _ := f.GetSheetVisible(sheet); !vis {
+		if !wb.visible(sheet) {
 			// Our templates hide helper sheets (dropdown lists); their
 			// fingerprint names the form sheets. Elsewhere a hidden sheet
 			// may hide a form, so say it was not checked.
@@ -150,7 +213,10 @@ func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile, ov
 			b.Skipped = append(b.Skipped, Skip{sheet, m.zh, m.en})
 			continue
 		}
-		forms, skip := readSheet(f, sheet, fps[sheet], lb, p)
+		forms, skip, err := readSheet(wb, sheet, fps[sheet], lb, p)
+		if err != nil {
+			return nil, err
+		}
 		if skip != nil {
 			b.Skipped = append(b.Skipped, *skip)
 			continue
@@ -162,19 +228,24 @@ func readBook(f *excelize.File, name string, lb *labels, p *formulas.Profile, ov
 
 // readSheet reads the forms on one sheet: by the fingerprint when it
 // carries one that still fits, by labels otherwise (an export may stack
-// several forms on one sheet).
-func readSheet(f *excelize.File, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) ([]*form.Form, *Skip) {
-	g, err := loadGrid(f, sheet, lb)
+// several forms on one sheet). A sheet the fast reader cannot read is an
+// error (the whole workbook goes to excelize); one excelize cannot read
+// is skipped.
+func readSheet(wb workbook, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) ([]*form.Form, *Skip, error) {
+	g, err := wb.grid(sheet, lb)
 	if err != nil {
-		return nil, &Skip{sheet, fmt.Sprintf("无法读取: %v", err), fmt.Sprintf("cannot be read: %v", err)}
+		if _, fast := wb.(fastBook); fast {
+			return nil, nil, err
+		}
+		return nil, &Skip{sheet, fmt.Sprintf("无法读取: %v", err), fmt.Sprintf("cannot be read: %v", err)}, nil
 	}
 	if fp != nil {
 		if fm := readByFingerprint(g, fp, p); fm != nil {
-			return []*form.Form{fm}, nil
+			return []*form.Form{fm}, nil, nil
 		}
 	}
 	if g.blank() {
-		return nil, &Skip{sheet, "空白工作表", "empty sheet"}
+		return nil, &Skip{sheet, "空白工作表", "empty sheet"}, nil
 	}
 	var forms []*form.Form
 	for from := 0; from < g.rows(); {
@@ -188,7 +259,7 @@ func readSheet(f *excelize.File, sheet string, fp *form.Fingerprint, lb *labels,
 	}
 	if len(forms) == 0 {
 		return nil, &Skip{sheet, "未找到自评表 (没有项目资金表头或绩效指标表头)",
-			"no form found (no funds header or indicator header)"}
+			"no form found (no funds header or indicator header)"}, nil
 	}
-	return forms, nil
+	return forms, nil, nil
 }

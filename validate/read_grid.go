@@ -13,13 +13,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // grid is one sheet read once: the shown text of every cell, the merged
 // ranges, and lazily the normalised labels. Raw values and formulas are
 // fetched only for the cells that become fields.
 type grid struct {
-	f      *excelize.File
+	f      *excelize.File // nil when read by internal/xlsx
 	sheet  string
 	text   [][]string // shown text by 0-based row, column
 	norm   [][]string // normLabel of text, filled on demand
@@ -53,6 +54,59 @@ func loadGrid(f *excelize.File, sheet string, lb *labels) (*grid, error) {
 		if err1 == nil && err2 == nil {
 			g.merges = append(g.merges, rect{r0 - 1, c0 - 1, r1 - 1, c1 - 1})
 		}
+	}
+	return g, nil
+}
+
+// fastBook is a workbook read by internal/xlsx.
+type fastBook struct{ b *xlsx.Book }
+
+func (x fastBook) sheetList() []string {
+	var out []string
+	for _, s := range x.b.Sheets() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func (x fastBook) visible(sheet string) bool {
+	for _, s := range x.b.Sheets() {
+		if s.Name == sheet {
+			return s.Visible()
+		}
+	}
+	return false
+}
+
+// fingerprints reads the fingerprint sheet as excelize's
+// form.ReadFingerprints finds it: by its name in any case.
+func (x fastBook) fingerprints() (map[string]*form.Fingerprint, error) {
+	for _, s := range x.b.Sheets() {
+		if strings.EqualFold(s.Name, form.FingerprintSheet) {
+			sh, err := x.b.Sheet(s.Name)
+			if err != nil {
+				return nil, err
+			}
+			return form.ParseFingerprints(sh.Rows)
+		}
+	}
+	return nil, nil
+}
+
+// grid is the sheet as the form reader sees it; raw values and formulas
+// come with it, keyed by cell.
+func (x fastBook) grid(sheet string, lb *labels) (*grid, error) {
+	sh, err := x.b.Sheet(sheet)
+	if err != nil {
+		return nil, err
+	}
+	g := &grid{sheet: sheet, text: sh.Rows, norm: make([][]string, len(sh.Rows)), lb: lb,
+		cells: make(map[int64]xcell, len(sh.Cells))}
+	for _, m := range sh.Merges {
+		g.merges = append(g.merges, rect{m.R0, m.C0, m.R1, m.C1})
+	}
+	for _, c := range sh.Cells {
+		g.cells[cellKey(c.Row, c.Col)] = xcell{v: c.Raw, f: c.Formula}
 	}
 	return g, nil
 }
@@ -167,6 +221,11 @@ func (g *grid) cellAt(r, c int) form.Cell {
 // stored is the raw value and formula of (r, c): from the sheet's own
 // scan, or from excelize where the scan cannot tell them exactly.
 func (g *grid) stored(r, c int, ref string) (raw, formula string) {
+	if g.f == nil { // read by internal/xlsx: values and formulas exact
+		r, c = g.origin(r, c)
+		x := g.cells[cellKey(r, c)]
+		return x.v, x.f
+	}
 	if g.cells != nil {
 		// excelize answers for a merged cell with the merge's first cell.
 		r, c = g.origin(r, c)
