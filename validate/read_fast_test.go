@@ -184,4 +184,3 @@ func templateBooks(t *testing.T, dir string) []string {
 	}
 	return out
 }
-
