@@ -2,6 +2,7 @@ package validate
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ const (
 	// MaxXMLInMemory caps one unpacked XML part kept in memory; larger
 	// parts go to a temporary file (excelize's own mechanism).
 	MaxXMLInMemory = 16 << 20
+	// inMemory is the largest workbook file Open reads whole before
+	// unzipping; forms are tens of kilobytes.
+	inMemory = 8 << 20
 )
 
 // defaultProfile is read with when ReadOptions name none.
@@ -83,6 +87,14 @@ func Open(path string, opt ReadOptions) (*Book, error) {
 	}
 	if st.IsDir() {
 		return nil, inputErr(path, msg{"是文件夹，不是工作簿", "is a folder, not a workbook"})
+	}
+	if n := st.Size(); n > 0 && n <= inMemory {
+		// One read instead of a system call for every small read the zip
+		// reader and the sniffing make.
+		data := make([]byte, n)
+		if _, err := io.ReadFull(fh, data); err == nil {
+			return Read(bytes.NewReader(data), n, path, opt)
+		}
 	}
 	return Read(fh, st.Size(), path, opt)
 }

@@ -40,11 +40,10 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if part == "" {
 		return nil, unsupported("no sheet %q", name)
 	}
-	d, c, err := b.decoder(part)
+	d, err := b.part(part)
 	if err != nil {
 		return nil, err
 	}
-	defer c.Close()
 	sc := scan{b: b, sh: &Sheet{}, row: -1}
 	if err := walk(d, sc.start, sc.text); err != nil {
 		return nil, err

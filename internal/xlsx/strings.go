@@ -11,11 +11,10 @@ import (
 // text runs concatenated as excelize does (the plain text first, then the
 // runs), phonetic runs left out.
 func (b *Book) readStrings() error {
-	d, c, err := b.decoder("xl/sharedStrings.xml")
+	d, err := b.part("xl/sharedStrings.xml")
 	if err != nil || d == nil {
 		return err
 	}
-	defer c.Close()
 	var it item
 	err = walk(d, func(t xml.StartElement, stack []string) error {
 		n := len(stack)

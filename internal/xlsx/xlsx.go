@@ -119,24 +119,30 @@ type readCloser struct {
 	io.Closer
 }
 
-// decoder is a raw-token XML decoder over part name (nil when absent).
-func (b *Book) decoder(name string) (*xml.Decoder, io.Closer, error) {
+// part is the unpacked XML of part name (nil when absent).
+func (b *Book) part(name string) ([]byte, error) {
 	rc, ok, err := b.open(name)
 	if err != nil || !ok {
-		return nil, nil, err
+		return nil, err
 	}
-	d := xml.NewDecoder(rc)
-	return d, rc, nil
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, err
+	}
+	if f := b.files[name]; uint64(len(data)) > f.UncompressedSize64 {
+		return nil, fmt.Errorf("xlsx: %s unpacks past its declared size", name)
+	}
+	return data, nil
 }
 
 type rel struct{ id, typ, target string }
 
 func (b *Book) rels(name string) ([]rel, error) {
-	d, c, err := b.decoder(name)
+	d, err := b.part(name)
 	if err != nil || d == nil {
 		return nil, err
 	}
-	defer c.Close()
 	var out []rel
 	err = walk(d, func(t xml.StartElement, _ []string) error {
 		if t.Name.Local == "Relationship" {
@@ -170,14 +176,13 @@ func (b *Book) readWorkbook() error {
 	if err != nil {
 		return err
 	}
-	d, c, err := b.decoder(workbookPart)
+	d, err := b.part(workbookPart)
 	if err != nil {
 		return err
 	}
 	if d == nil {
 		return unsupported("no %s", workbookPart)
 	}
-	defer c.Close()
 	var ids []string
 	err = walk(d, func(t xml.StartElement, stack []string) error {
 		if t.Name.Local != "sheet" || len(stack) < 2 || stack[len(stack)-2] != "sheets" {
@@ -227,41 +232,6 @@ func (b *Book) readWorkbook() error {
 	return nil
 }
 
-// walk feeds every start element of d, with the names of the elements
-// it sits in (itself last), to start, and every run of text to text. It
-// checks that end tags match, which RawToken leaves undone.
-func walk(d *xml.Decoder, start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
-	var stack []string
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			if len(stack) != 0 {
-				return io.ErrUnexpectedEOF
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			stack = append(stack, t.Name.Local)
-			if err := start(t, stack); err != nil {
-				return err
-			}
-		case xml.EndElement:
-			if len(stack) == 0 || stack[len(stack)-1] != t.Name.Local {
-				return fmt.Errorf("xlsx: unexpected </%s>", t.Name.Local)
-			}
-			stack = stack[:len(stack)-1]
-		case xml.CharData:
-			if text != nil {
-				text(t, stack)
-			}
-		}
-	}
-}
-
 func attr(t xml.StartElement, name string) string {
 	for _, a := range t.Attr {
 		if a.Name.Local == name && a.Name.Space == "" {
@@ -273,11 +243,10 @@ func attr(t xml.StartElement, name string) string {
 
 // readStyles reads the number format of every cell style.
 func (b *Book) readStyles() error {
-	d, c, err := b.decoder("xl/styles.xml")
+	d, err := b.part("xl/styles.xml")
 	if err != nil || d == nil {
 		return err
 	}
-	defer c.Close()
 	b.custom = map[int]string{}
 	return walk(d, func(t xml.StartElement, stack []string) error {
 		parent := ""

@@ -1,0 +1,395 @@
+package xlsx
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// walk feeds every start element of the XML in data, with the local
+// names of the elements it sits in (itself last), to start, and every
+// run of text to text. It is a hand-written scanner for the XML Office
+// writes, several times faster than encoding/xml; it gives the same
+// names, attribute values and text as encoding/xml's RawToken, and
+// refuses (ErrUnsupported) what it does not read the same way: a DOCTYPE,
+// another encoding, characters XML forbids, unknown entities.
+func walk(data []byte, start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
+	w := walker{data: data}
+	return w.run(start, text)
+}
+
+type walker struct {
+	data  []byte
+	pos   int
+	stack []string
+	buf   []byte // decoded text or attribute value
+}
+
+func (w *walker) run(start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
+	d := w.data
+	for w.pos < len(d) {
+		lt := bytes.IndexByte(d[w.pos:], '<')
+		end := len(d)
+		if lt >= 0 {
+			end = w.pos + lt
+		}
+		if end > w.pos {
+			t, err := w.text(d[w.pos:end])
+			if err != nil {
+				return err
+			}
+			if text != nil && len(w.stack) > 0 {
+				text(t, w.stack)
+			} else if len(w.stack) == 0 && len(bytes.TrimLeft(t, " \t\r\n")) > 0 {
+				return unsupported("text outside the root element")
+			}
+		}
+		if lt < 0 {
+			break
+		}
+		w.pos = end
+		if err := w.markup(start, text); err != nil {
+			return err
+		}
+	}
+	if len(w.stack) != 0 {
+		return fmt.Errorf("xlsx: unexpected end of XML in <%s>", w.stack[len(w.stack)-1])
+	}
+	return nil
+}
+
+// markup reads the markup at w.pos, which is '<'.
+func (w *walker) markup(start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
+	d := w.data[w.pos:]
+	switch {
+	case bytes.HasPrefix(d, []byte("<?")):
+		i := bytes.Index(d, []byte("?>"))
+		if i < 0 {
+			return unsupported("unterminated processing instruction")
+		}
+		if err := checkDecl(d[2:i]); err != nil {
+			return err
+		}
+		w.pos += i + 2
+	case bytes.HasPrefix(d, []byte("<!--")):
+		i := bytes.Index(d[4:], []byte("-->"))
+		if i < 0 {
+			return unsupported("unterminated comment")
+		}
+		w.pos += 4 + i + 3
+	case bytes.HasPrefix(d, []byte("<![CDATA[")):
+		i := bytes.Index(d[9:], []byte("]]>"))
+		if i < 0 {
+			return unsupported("unterminated CDATA")
+		}
+		t := d[9 : 9+i]
+		if err := checkChars(t); err != nil {
+			return err
+		}
+		if text != nil && len(w.stack) > 0 {
+			text(crlf(t), w.stack)
+		}
+		w.pos += 9 + i + 3
+	case bytes.HasPrefix(d, []byte("<!")):
+		return unsupported("DOCTYPE or declaration")
+	case bytes.HasPrefix(d, []byte("</")):
+		i := bytes.IndexByte(d, '>')
+		if i < 0 {
+			return unsupported("unterminated end tag")
+		}
+		name := bytes.TrimRight(d[2:i], " \t\r\n")
+		if len(w.stack) == 0 || local(name) != w.stack[len(w.stack)-1] {
+			return fmt.Errorf("xlsx: unexpected </%s>", name)
+		}
+		w.stack = w.stack[:len(w.stack)-1]
+		w.pos += i + 1
+	default:
+		return w.startTag(start)
+	}
+	return nil
+}
+
+// startTag reads <name attr="v" ...> or <name .../>.
+func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
+	d := w.data
+	i := w.pos + 1
+	n := nameEnd(d, i)
+	if n == i {
+		return unsupported("bad tag")
+	}
+	el := xml.StartElement{Name: splitName(d[i:n])}
+	i = n
+	for {
+		i = skipSpace(d, i)
+		if i >= len(d) {
+			return unsupported("unterminated tag")
+		}
+		if d[i] == '>' || (d[i] == '/' && i+1 < len(d) && d[i+1] == '>') {
+			break
+		}
+		if i == n {
+			return unsupported("no space before an attribute")
+		}
+		e := nameEnd(d, i)
+		if e == i {
+			return unsupported("bad attribute")
+		}
+		a := xml.Attr{Name: splitName(d[i:e])}
+		i = skipSpace(d, e)
+		if i >= len(d) || d[i] != '=' {
+			return unsupported("attribute without value")
+		}
+		i = skipSpace(d, i+1)
+		if i >= len(d) || (d[i] != '"' && d[i] != '\'') {
+			return unsupported("unquoted attribute")
+		}
+		q := bytes.IndexByte(d[i+1:], d[i])
+		if q < 0 {
+			return unsupported("unterminated attribute")
+		}
+		raw := d[i+1 : i+1+q]
+		if bytes.IndexByte(raw, '<') >= 0 {
+			return unsupported("'<' in an attribute")
+		}
+		v, err := w.text(raw)
+		if err != nil {
+			return err
+		}
+		a.Value = string(v)
+		el.Attr = append(el.Attr, a)
+		i += q + 2
+		n = -1 // a space must come before the next attribute
+		if i < len(d) && !isSpace(d[i]) {
+			n = i
+		}
+	}
+	w.stack = append(w.stack, el.Name.Local)
+	if err := start(el, w.stack); err != nil {
+		return err
+	}
+	if d[i] == '/' {
+		w.stack = w.stack[:len(w.stack)-1]
+		i++
+	}
+	w.pos = i + 1
+	return nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func skipSpace(d []byte, i int) int {
+	for i < len(d) && isSpace(d[i]) {
+		i++
+	}
+	return i
+}
+
+// nameEnd is the end of the XML name starting at i.
+func nameEnd(d []byte, i int) int {
+	for i < len(d) {
+		c := d[i]
+		if isSpace(c) || c == '>' || c == '/' || c == '=' || c == '<' || c == '"' || c == '\'' {
+			break
+		}
+		i++
+	}
+	return i
+}
+
+func splitName(b []byte) xml.Name {
+	if i := bytes.IndexByte(b, ':'); i > 0 {
+		return xml.Name{Space: intern(b[:i]), Local: intern(b[i+1:])}
+	}
+	return xml.Name{Local: intern(b)}
+}
+
+func local(b []byte) string {
+	if i := bytes.IndexByte(b, ':'); i >= 0 {
+		b = b[i+1:]
+	}
+	return intern(b)
+}
+
+// intern spares an allocation for the names sheets repeat.
+func intern(b []byte) string {
+	switch string(b) {
+	case "c":
+		return "c"
+	case "v":
+		return "v"
+	case "f":
+		return "f"
+	case "r":
+		return "r"
+	case "s":
+		return "s"
+	case "t":
+		return "t"
+	case "row":
+		return "row"
+	case "si":
+		return "si"
+	case "is":
+		return "is"
+	case "rPh":
+		return "rPh"
+	case "rPr":
+		return "rPr"
+	case "spans":
+		return "spans"
+	case "mergeCell":
+		return "mergeCell"
+	case "x14ac":
+		return "x14ac"
+	case "dyDescent":
+		return "dyDescent"
+	case "ht":
+		return "ht"
+	case "customHeight":
+		return "customHeight"
+	case "xf":
+		return "xf"
+	}
+	return string(b)
+}
+
+// text decodes character data as encoding/xml does: entities and
+// character references resolved, line ends made "\n".
+func (w *walker) text(t []byte) ([]byte, error) {
+	if err := checkChars(t); err != nil {
+		return nil, err
+	}
+	// Line ends are made "\n" before references are resolved, so &#13;
+	// stays a carriage return, as in encoding/xml.
+	t = crlf(t)
+	if bytes.IndexByte(t, '&') < 0 {
+		return t, nil
+	}
+	out := w.buf[:0]
+	for len(t) > 0 {
+		i := bytes.IndexByte(t, '&')
+		if i < 0 {
+			out = append(out, t...)
+			break
+		}
+		out = append(out, t[:i]...)
+		t = t[i:]
+		semi := bytes.IndexByte(t, ';')
+		if semi < 0 {
+			return nil, unsupported("bare '&'")
+		}
+		ent := string(t[1:semi])
+		switch ent {
+		case "lt":
+			out = append(out, '<')
+		case "gt":
+			out = append(out, '>')
+		case "amp":
+			out = append(out, '&')
+		case "apos":
+			out = append(out, '\'')
+		case "quot":
+			out = append(out, '"')
+		default:
+			r, ok := charRef(ent)
+			if !ok {
+				return nil, unsupported("entity &%s;", ent)
+			}
+			out = utf8.AppendRune(out, r)
+		}
+		t = t[semi+1:]
+	}
+	w.buf = out
+	return out, nil
+}
+
+func charRef(ent string) (rune, bool) {
+	if len(ent) < 2 || ent[0] != '#' {
+		return 0, false
+	}
+	var n uint64
+	var err error
+	if ent[1] == 'x' {
+		n, err = strconv.ParseUint(ent[2:], 16, 32)
+	} else {
+		n, err = strconv.ParseUint(ent[1:], 10, 32)
+	}
+	if err != nil || !inRange(rune(n)) {
+		return 0, false
+	}
+	return rune(n), true
+}
+
+// crlf turns "\r\n" and a lone "\r" into "\n", as encoding/xml does.
+func crlf(t []byte) []byte {
+	if bytes.IndexByte(t, '\r') < 0 {
+		return t
+	}
+	out := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		if t[i] == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(t) && t[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, t[i])
+	}
+	return out
+}
+
+// checkChars refuses bytes that are not UTF-8 or not XML characters.
+func checkChars(t []byte) error {
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return unsupported("control character in XML")
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(t[i:])
+		if r == utf8.RuneError && n == 1 || !inRange(r) {
+			return unsupported("invalid character in XML")
+		}
+		i += n
+	}
+	return nil
+}
+
+// inRange is encoding/xml's isInCharacterRange.
+func inRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// checkDecl refuses an XML declaration naming an encoding other than
+// UTF-8 (encoding/xml, and so excelize, would need a charset reader).
+func checkDecl(pi []byte) error {
+	if !bytes.HasPrefix(pi, []byte("xml")) || len(pi) > 3 && !isSpace(pi[3]) {
+		return nil
+	}
+	i := bytes.Index(pi, []byte("encoding"))
+	if i < 0 {
+		return nil
+	}
+	rest := bytes.TrimLeft(pi[i+len("encoding"):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != '=' {
+		return unsupported("XML declaration")
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) < 2 || (rest[0] != '"' && rest[0] != '\'') {
+		return unsupported("XML declaration")
+	}
+	q := bytes.IndexByte(rest[1:], rest[0])
+	if q < 0 || !bytes.EqualFold(rest[1:1+q], []byte("utf-8")) {
+		return unsupported("XML encoding")
+	}
+	return nil
+}
