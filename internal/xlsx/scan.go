@@ -25,6 +25,7 @@ type walker struct {
 	pos   int
 	stack []string
 	buf   []byte // decoded text or attribute value
+	attrs []xml.Attr
 }
 
 func (w *walker) run(start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
@@ -119,7 +120,8 @@ func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
 	if n == i {
 		return unsupported("bad tag")
 	}
-	el := xml.StartElement{Name: splitName(d[i:n])}
+	// The attribute slice is reused: callers read it during the call only.
+	el := xml.StartElement{Name: splitName(d[i:n]), Attr: w.attrs[:0]}
 	i = n
 	for {
 		i = skipSpace(d, i)
@@ -165,6 +167,7 @@ func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
 			n = i
 		}
 	}
+	w.attrs = el.Attr
 	w.stack = append(w.stack, el.Name.Local)
 	if err := start(el, w.stack); err != nil {
 		return err

@@ -126,14 +126,15 @@ func (b *Book) part(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
+	data := make([]byte, b.files[name].UncompressedSize64+1)
+	n, err := io.ReadFull(rc, data)
+	switch {
+	case err == nil:
+		return nil, fmt.Errorf("xlsx: %s unpacks past its declared size", name)
+	case err != io.ErrUnexpectedEOF && err != io.EOF:
 		return nil, err
 	}
-	if f := b.files[name]; uint64(len(data)) > f.UncompressedSize64 {
-		return nil, fmt.Errorf("xlsx: %s unpacks past its declared size", name)
-	}
-	return data, nil
+	return data[:n], nil
 }
 
 type rel struct{ id, typ, target string }
