@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/xlsxeval/xlsxeval/validate"
 )
 
 var bin string
@@ -166,6 +168,19 @@ func TestCheckFaultyExample(t *testing.T) {
 	for c, w := range want {
 		if got[c] != w {
 			t.Errorf("%s: got %q, want %q (all: %v)", c, got[c], w, got)
+		}
+	}
+}
+
+// The README's rule table must name every registered rule.
+func TestReadmeListsEveryRule(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range validate.Checks() {
+		if !bytes.Contains(readme, []byte("`"+c.Code+"`")) {
+			t.Errorf("README does not list rule %s", c.Code)
 		}
 	}
 }
