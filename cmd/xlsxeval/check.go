@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -71,7 +70,7 @@ var checkCmd = &cli.Command{
 func init() { commands = append(commands, checkCmd) }
 
 func runCheck(c *cli.Context) error {
-	debug.SetGCPercent(400) // reading makes short-lived garbage: a third of the GC work, same small peak (README, performance)
+	defer validate.BatchGC()()
 	if c.NArg() == 0 {
 		return cli.Exit("请指定要校验的文件或文件夹, 例如: xlsxeval check samples/", exitRun)
 	}
