@@ -15,12 +15,21 @@ import (
 // parts are a zip's entries by lower-cased, slash-separated name.
 type parts map[string]*zip.File
 
-// inspectZip looks at a workbook's zip before excelize unpacks it: it
-// refuses zip bombs by the sizes the central directory declares, names
-// other Office and OpenDocument files, and counts the rows and cells of
-// large sheets as they stream. Sheets past the limits are returned by
-// name with the reason, so the rest of the workbook is still checked.
-func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (map[string]msg, error) {
+// inspected is a zip looked over by inspectZip.
+type inspected struct {
+	zr   *zip.Reader
+	ps   parts
+	over map[string]msg // sheets past the limits, and why
+}
+
+// inspectZip looks at a workbook's zip before it is unpacked: it refuses
+// zip bombs by the sizes the central directory declares, names other
+// Office and OpenDocument files, and counts the rows and cells of large
+// sheets as they stream. Sheets past the limits are returned by name with
+// the reason, so the rest of the workbook is still checked. Whether every
+// sheet's part is there is left to the caller (sheetsPresent): the fast
+// reader finds that out anyway while reading the workbook.
+func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, inputErr(name, say("文件不完整或已损坏, 无法解压 (可能下载、复制或传输中断); %s",
@@ -43,10 +52,19 @@ func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (map[string]
 	if err := ps.kind(name); err != nil {
 		return nil, err
 	}
-	return ps.oversize(name, lim)
+	over, err := ps.oversize(name, lim)
+	if err != nil {
+		// A missing sheet was said before a sheet past the limits.
+		if perr := ps.sheetsPresent(name); perr != nil {
+			return nil, perr
+		}
+		return nil, err
+	}
+	return &inspected{zr, ps, over}, nil
 }
 
-// kind refuses a zip that is not an Excel workbook, naming what it is.
+// kind refuses a zip that is not an Excel workbook, naming what it is,
+// or a workbook whose main parts are missing or empty.
 func (ps parts) kind(name string) error {
 	switch {
 	case ps["mimetype"] != nil || ps["content.xml"] != nil:
@@ -75,7 +93,7 @@ func (ps parts) kind(name string) error {
 	case ps["xl/sharedstrings.xml"] != nil && ps["xl/sharedstrings.xml"].UncompressedSize64 == 0:
 		return inputErr(name, say("工作簿已损坏: xl/sharedStrings.xml 为空 (文字内容丢失); %s", "the workbook is broken: xl/sharedStrings.xml is empty (the text is lost); %s", fixResend))
 	}
-	return ps.sheetsPresent(name)
+	return nil
 }
 
 // sheetsPresent refuses a workbook whose sheets' parts are missing or

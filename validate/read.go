@@ -112,31 +112,42 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 	if err := sniffHead(r, size, name, opt.Password); err != nil {
 		return nil, err
 	}
-	var over map[string]msg
-	isZip := false
+	var z *inspected
 	if head := make([]byte, 2); size >= 2 {
 		if _, err := r.ReadAt(head, 0); err == nil && string(head) == "PK" {
-			if over, err = inspectZip(r, size, name, lim); err != nil {
+			if z, err = inspectZip(r, size, name, lim); err != nil {
 				return nil, err
 			}
-			isZip = true
 		}
+	}
+	if z == nil {
+		return readExcelize(r, size, name, opt, lim, nil)
 	}
 	// The fast reader cannot decrypt, and template seals inspect the
-	// excelize file; anything it does not read exactly falls back.
-	if isZip && opt.Password == "" && opt.Seal == nil && opt.path != pathExcelize {
-		b, err := readFast(r, size, name, opt, lim, over)
-		if err == nil || opt.path == pathFast {
+	// excelize file; anything it does not read exactly falls back. It
+	// reads only workbooks whose every sheet has its part, so a missing
+	// one is looked for only when it fails.
+	if opt.Password == "" && opt.Seal == nil && opt.path != pathExcelize {
+		b, err := readFast(z.zr, name, opt, lim, z.over)
+		if err == nil {
+			return b, nil
+		}
+		if perr := z.ps.sheetsPresent(name); perr != nil {
+			return nil, perr
+		}
+		if opt.path == pathFast {
 			return b, err
 		}
+	} else if err := z.ps.sheetsPresent(name); err != nil {
+		return nil, err
 	}
-	return readExcelize(r, size, name, opt, lim, over)
+	return readExcelize(r, size, name, opt, lim, z.over)
 }
 
 // readFast reads with internal/xlsx; any error means: read it with
 // excelize, which words the errors.
-func readFast(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
-	xb, err := xlsx.Open(r, size, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells})
+func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
+	xb, err := xlsx.OpenZip(zr, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
@@ -81,19 +82,34 @@ func lastDigit(items []nfp.Token) int {
 // isNumeric is excelize's: a float, its digit count as printed in full,
 // and its value.
 func isNumeric(s string) (bool, int, float64) {
-	if strings.Contains(s, "_") {
+	if !maybeNumber(s) || strings.Contains(s, "_") {
 		return false, 0, 0
 	}
 	flt, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return false, 0, 0
 	}
-	full := strconv.FormatFloat(flt, 'f', -1, 64)
-	return true, len(full) - strings.Count(full, "."), flt
+	var buf [32]byte
+	full := strconv.AppendFloat(buf[:0], flt, 'f', -1, 64)
+	return true, len(full) - bytes.Count(full, []byte(".")), flt
+}
+
+// maybeNumber is false for what strconv.ParseFloat refuses by its first
+// character (after a sign): most text cells, whose refusal would cost an
+// allocated error each.
+func maybeNumber(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	c := s[0] | 0x20 // lower case for letters
+	return s[0] >= '0' && s[0] <= '9' || s[0] == '.' || c == 'i' || c == 'n'
 }
 
 // numberText is how excelize prints a number cell's value before
-// formatting it (getCellDefault).
+// formatting it (getCellDefault); v itself when that prints the same.
 func numberText(v string) string {
 	isNum, prec, d := isNumeric(v)
 	if !isNum {
@@ -102,7 +118,11 @@ func numberText(v string) string {
 	if prec > 15 && !withinPrecision(v) {
 		return strconv.FormatFloat(d, 'G', 15, 64)
 	}
-	return strconv.FormatFloat(d, 'f', -1, 64)
+	var buf [32]byte
+	if out := strconv.AppendFloat(buf[:0], d, 'f', -1, 64); string(out) != v {
+		return string(out)
+	}
+	return v
 }
 
 func withinPrecision(s string) bool {

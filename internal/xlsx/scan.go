@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // walk feeds every start element of the XML in data, with the local
@@ -14,7 +15,9 @@ import (
 // writes, several times faster than encoding/xml; it gives the same
 // names, attribute values and text as encoding/xml's RawToken, and
 // refuses (ErrUnsupported) what it does not read the same way: a DOCTYPE,
-// another encoding, characters XML forbids, unknown entities.
+// another encoding, characters XML forbids, unknown entities. Names and
+// attribute values share data's memory (walker.str): data must not be
+// written afterwards.
 func walk(data []byte, start func(xml.StartElement, []string) error, text func(xml.CharData, []string)) error {
 	w := walker{data: data}
 	return w.run(start, text)
@@ -101,7 +104,7 @@ func (w *walker) markup(start func(xml.StartElement, []string) error, text func(
 			return unsupported("unterminated end tag")
 		}
 		name := bytes.TrimRight(d[2:i], " \t\r\n")
-		if len(w.stack) == 0 || local(name) != w.stack[len(w.stack)-1] {
+		if len(w.stack) == 0 || string(localName(name)) != w.stack[len(w.stack)-1] {
 			return fmt.Errorf("xlsx: unexpected </%s>", name)
 		}
 		w.stack = w.stack[:len(w.stack)-1]
@@ -121,7 +124,7 @@ func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
 		return unsupported("bad tag")
 	}
 	// The attribute slice is reused: callers read it during the call only.
-	el := xml.StartElement{Name: splitName(d[i:n]), Attr: w.attrs[:0]}
+	el := xml.StartElement{Name: w.splitName(d[i:n]), Attr: w.attrs[:0]}
 	i = n
 	for {
 		i = skipSpace(d, i)
@@ -138,7 +141,7 @@ func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
 		if e == i {
 			return unsupported("bad attribute")
 		}
-		a := xml.Attr{Name: splitName(d[i:e])}
+		a := xml.Attr{Name: w.splitName(d[i:e])}
 		i = skipSpace(d, e)
 		if i >= len(d) || d[i] != '=' {
 			return unsupported("attribute without value")
@@ -159,7 +162,7 @@ func (w *walker) startTag(start func(xml.StartElement, []string) error) error {
 		if err != nil {
 			return err
 		}
-		a.Value = string(v)
+		a.Value = w.str(v)
 		el.Attr = append(el.Attr, a)
 		i += q + 2
 		n = -1 // a space must come before the next attribute
@@ -201,61 +204,40 @@ func nameEnd(d []byte, i int) int {
 	return i
 }
 
-func splitName(b []byte) xml.Name {
+func (w *walker) splitName(b []byte) xml.Name {
 	if i := bytes.IndexByte(b, ':'); i > 0 {
-		return xml.Name{Space: intern(b[:i]), Local: intern(b[i+1:])}
+		return xml.Name{Space: w.str(b[:i]), Local: w.str(b[i+1:])}
 	}
-	return xml.Name{Local: intern(b)}
+	return xml.Name{Local: w.str(b)}
 }
 
-func local(b []byte) string {
+// localName is an element name without its prefix.
+func localName(b []byte) []byte {
 	if i := bytes.IndexByte(b, ':'); i >= 0 {
-		b = b[i+1:]
+		return b[i+1:]
 	}
-	return intern(b)
+	return b
 }
 
-// intern spares an allocation for the names sheets repeat.
-func intern(b []byte) string {
-	switch string(b) {
-	case "c":
-		return "c"
-	case "v":
-		return "v"
-	case "f":
-		return "f"
-	case "r":
-		return "r"
-	case "s":
-		return "s"
-	case "t":
-		return "t"
-	case "row":
-		return "row"
-	case "si":
-		return "si"
-	case "is":
-		return "is"
-	case "rPh":
-		return "rPh"
-	case "rPr":
-		return "rPr"
-	case "spans":
-		return "spans"
-	case "mergeCell":
-		return "mergeCell"
-	case "x14ac":
-		return "x14ac"
-	case "dyDescent":
-		return "dyDescent"
-	case "ht":
-		return "ht"
-	case "customHeight":
-		return "customHeight"
-	case "xf":
-		return "xf"
+// str is b as a string. Names and most values lie in the XML as they
+// are, and those share its memory instead of being copied: walk's data is
+// never written, so the strings stay valid (and keep it alive) for as long
+// as anyone holds them. Decoded text lives in a reused buffer and is
+// copied.
+func (w *walker) str(b []byte) string {
+	if within(w.data, b) {
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	return string(b)
+}
+
+// within reports whether b is a non-empty part of data.
+func within(data, b []byte) bool {
+	if len(b) == 0 || len(data) == 0 {
+		return false
+	}
+	p, d := uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	return p >= d && p+uintptr(len(b)) <= d+uintptr(len(data))
 }
 
 // text decodes character data as encoding/xml does: entities and

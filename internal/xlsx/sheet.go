@@ -44,7 +44,7 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := scan{b: b, sh: &Sheet{}, row: -1}
+	sc := scan{b: b, data: d, sh: &Sheet{}, row: -1}
 	if err := walk(d, sc.start, sc.text); err != nil {
 		return nil, err
 	}
@@ -60,6 +60,7 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 // scan is the state of one pass over a sheet's XML.
 type scan struct {
 	b      *Book
+	data   []byte // the sheet's XML
 	sh     *Sheet
 	row    int // current row, 0-based; -1 before the first
 	rows   int
@@ -74,7 +75,7 @@ type scan struct {
 type pending struct {
 	row, col, style int
 	t               string
-	v, f            []byte
+	v, f            piece
 	hasF, hasIS     bool
 	is              item
 }
@@ -106,9 +107,10 @@ func (sc *scan) start(t xml.StartElement, stack []string) error {
 			return unsupported("shared formula") // excelize expands it
 		}
 	case parent == "c" && t.Name.Local == "v":
-		sc.c.v = sc.c.v[:0] // excelize keeps the last <v>
+		sc.c.v.reset() // excelize keeps the last <v>
 	case parent == "c" && t.Name.Local == "is":
-		sc.c.hasIS, sc.c.is = true, item{}
+		sc.c.hasIS = true
+		sc.c.is.reset()
 	case n > 4 && stack[3] == "c" && stack[4] == "is":
 		return sc.c.is.start(t, stack[5:])
 	}
@@ -122,11 +124,11 @@ func (sc *scan) text(t xml.CharData, stack []string) {
 	}
 	switch {
 	case n == 5 && stack[4] == "v":
-		sc.c.v = append(sc.c.v, t...)
+		sc.c.v.add(sc.data, t)
 	case n == 5 && stack[4] == "f":
-		sc.c.f = append(sc.c.f, t...)
+		sc.c.f.add(sc.data, t)
 	case stack[4] == "is":
-		sc.c.is.text(t, stack[5:])
+		sc.c.is.text(sc.data, t, stack[5:])
 	}
 }
 
@@ -158,7 +160,11 @@ func (sc *scan) startCell(t xml.StartElement) error {
 		return unsupported("cell %q in row %d", ref, sc.row+1)
 	}
 	sc.lastC = col
-	sc.c = pending{row: row, col: col, t: attr(t, "t"), v: sc.c.v[:0], f: sc.c.f[:0]}
+	// The text buffers are kept for the next cell.
+	v, f, is := sc.c.v, sc.c.f, sc.c.is
+	v.reset()
+	f.reset()
+	sc.c = pending{row: row, col: col, t: attr(t, "t"), v: v, f: f, is: is}
 	if s := attr(t, "s"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -178,11 +184,11 @@ func (sc *scan) endCell() error {
 	}
 	sc.inCell = false
 	c := &sc.c
-	raw, shown, err := sc.b.value(c)
+	raw, shown, err := sc.b.value(c, sc.data)
 	if err != nil {
 		return err
 	}
-	formula := string(c.f)
+	formula := c.f.str(sc.data)
 	if raw != "" || c.hasF {
 		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
 	}
@@ -211,9 +217,9 @@ func (sc *scan) flush() error {
 }
 
 // value is a cell's stored value and shown text, as excelize's
-// getValueFrom gives them raw and formatted.
-func (b *Book) value(c *pending) (raw, shown string, err error) {
-	v := string(c.v)
+// getValueFrom gives them raw and formatted; data is the sheet's XML.
+func (b *Book) value(c *pending, data []byte) (raw, shown string, err error) {
+	v := c.v.str(data)
 	switch c.t {
 	case "b":
 		switch v {
@@ -240,7 +246,7 @@ func (b *Book) value(c *pending) (raw, shown string, err error) {
 		return v, v, nil
 	case "inlineStr":
 		if c.hasIS {
-			v = c.is.String()
+			v = c.is.String(data)
 		}
 		shown, err = b.formatted(v, c.style, kindString)
 		return v, shown, err

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // readStrings reads the shared strings: each item's text and its rich
@@ -16,35 +17,45 @@ func (b *Book) readStrings() error {
 		return err
 	}
 	var it item
+	open := false
+	end := func() {
+		if open {
+			b.strs = append(b.strs, it.String(d))
+		}
+	}
 	err = walk(d, func(t xml.StartElement, stack []string) error {
 		n := len(stack)
 		switch {
 		case t.Name.Local == "si" && n == 2:
+			end()
 			if b.opt.MaxCells > 0 && len(b.strs) >= b.opt.MaxCells {
 				return unsupported("more than %d shared strings", b.opt.MaxCells)
 			}
-			b.strs = append(b.strs, "")
-			it = item{}
+			open = true
+			it.reset()
 		case n > 2 && stack[1] == "si":
 			return it.start(t, stack[2:])
 		}
 		return nil
 	}, func(t xml.CharData, stack []string) {
 		if len(stack) > 2 && stack[1] == "si" {
-			it.text(t, stack[2:])
-			if len(b.strs) > 0 {
-				b.strs[len(b.strs)-1] = it.String()
-			}
+			it.text(d, t, stack[2:])
 		}
 	})
+	end()
 	return err
 }
 
 // item collects a rich text (<si> or <is>): its own <t> and its runs'.
 type item struct {
-	t    strings.Builder
-	runs strings.Builder
-	nt   int // direct <t> elements
+	t, runs piece
+	nt      int // direct <t> elements
+}
+
+func (it *item) reset() {
+	it.t.reset()
+	it.runs.reset()
+	it.nt = 0
 }
 
 // start sees an element inside the item; path is from the item's child.
@@ -58,20 +69,52 @@ func (it *item) start(t xml.StartElement, path []string) error {
 	return nil
 }
 
-func (it *item) text(t xml.CharData, path []string) {
+// text sees text inside the item, from the XML data.
+func (it *item) text(data []byte, t xml.CharData, path []string) {
 	switch {
 	case len(path) == 1 && path[0] == "t":
-		it.t.Write(t)
+		it.t.add(data, t)
 	case len(path) == 2 && path[0] == "r" && path[1] == "t":
-		it.runs.Write(t)
+		it.runs.add(data, t)
 	}
 }
 
-func (it *item) String() string {
-	if it.runs.Len() == 0 {
-		return bstr(it.t.String())
+func (it *item) String(data []byte) string {
+	if len(it.runs.b) == 0 {
+		return bstr(it.t.str(data))
 	}
-	return bstr(it.t.String() + it.runs.String())
+	return bstr(string(it.t.b) + string(it.runs.b))
+}
+
+// piece gathers text from runs of character data. While it is a single
+// run lying in the XML (the usual case), it is that run, not a copy, and
+// its string shares the XML's memory (walker.str).
+type piece struct {
+	b      []byte // the text: in the XML when shared, else buf[:len(b)]
+	buf    []byte // owned storage, reused
+	shared bool
+}
+
+func (p *piece) reset() { p.b, p.shared = p.buf[:0], false }
+
+func (p *piece) add(data, t []byte) {
+	if len(p.b) == 0 && within(data, t) {
+		p.b, p.shared = t, true
+		return
+	}
+	if p.shared {
+		p.buf, p.shared = append(p.buf[:0], p.b...), false
+	}
+	p.buf = append(p.buf[:len(p.b)], t...)
+	p.b = p.buf
+}
+
+// str is the text as a string; data is the XML it was read from.
+func (p *piece) str(data []byte) string {
+	if p.shared && within(data, p.b) {
+		return unsafe.String(unsafe.SliceData(p.b), len(p.b))
+	}
+	return string(p.b)
 }
 
 var bstrExp = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)

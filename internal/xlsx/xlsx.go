@@ -69,6 +69,12 @@ func Open(r io.ReaderAt, size int64, opt Options) (*Book, error) {
 	if err != nil {
 		return nil, err
 	}
+	return OpenZip(zr, opt)
+}
+
+// OpenZip is Open for a zip already opened (and looked over) by the
+// caller, so its directory is read once.
+func OpenZip(zr *zip.Reader, opt Options) (*Book, error) {
 	b := &Book{opt: opt, files: make(map[string]*zip.File, len(zr.File)), budget: -1}
 	if opt.MaxUnzipSize > 0 {
 		b.budget = opt.MaxUnzipSize
@@ -211,10 +217,15 @@ func (b *Book) readWorkbook() error {
 				return unsupported("two sheets named %q", b.sheets[i].Name)
 			}
 		}
+		found := false
 		for _, r := range wrels {
 			if r.id != ids[i] {
 				continue
 			}
+			if found {
+				return unsupported("two relationships %q", r.id)
+			}
+			found = true
 			if !strings.HasSuffix(r.typ, "/worksheet") {
 				return unsupported("sheet %q is not a worksheet", b.sheets[i].Name)
 			}
@@ -222,12 +233,13 @@ func (b *Book) readWorkbook() error {
 			if strings.HasPrefix(r.target, "/") {
 				p = strings.TrimPrefix(path.Clean(strings.ReplaceAll(r.target, `\`, "/")), "/")
 			}
-			if b.files[p] != nil {
+			if f := b.files[p]; f != nil && f.UncompressedSize64 > 0 {
 				b.sheets[i].part = p
 			}
 		}
 		if b.sheets[i].part == "" {
-			return unsupported("sheet %q has no part", b.sheets[i].Name)
+			// The caller words what is missing (validate.sheetsPresent).
+			return unsupported("sheet %q has no part, or an empty one", b.sheets[i].Name)
 		}
 	}
 	return nil
