@@ -2,12 +2,16 @@ package validate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
+	"errors"
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -26,9 +30,9 @@ type grid struct {
 	norm   [][]string // normLabel of text, filled on demand
 	merges []rect
 	lb     *labels
-	// cells holds the stored value and formula of every cell, read by
-	// scanSheet; nil when excelize is asked cell by cell instead.
-	cells map[int64]xcell
+	// cells holds the stored value and formula of every cell, sorted by
+	// key (find); nil when excelize is asked cell by cell instead.
+	cells []xcell
 }
 
 // rect is a merged range, 0-based and inclusive.
@@ -101,12 +105,12 @@ func (x fastBook) grid(sheet string, lb *labels) (*grid, error) {
 		return nil, err
 	}
 	g := &grid{sheet: sheet, text: sh.Rows, norm: make([][]string, len(sh.Rows)), lb: lb,
-		cells: make(map[int64]xcell, len(sh.Cells))}
-	for _, m := range sh.Merges {
-		g.merges = append(g.merges, rect{m.R0, m.C0, m.R1, m.C1})
+		cells: make([]xcell, len(sh.Cells)), merges: make([]rect, len(sh.Merges))}
+	for i, m := range sh.Merges {
+		g.merges[i] = rect{m.R0, m.C0, m.R1, m.C1}
 	}
-	for _, c := range sh.Cells {
-		g.cells[cellKey(c.Row, c.Col)] = xcell{v: c.Raw, f: c.Formula}
+	for i, c := range sh.Cells { // in sheet order, which is key order
+		g.cells[i] = xcell{key: cellKey(c.Row, c.Col), v: c.Raw, f: c.Formula}
 	}
 	return g, nil
 }
@@ -223,13 +227,13 @@ func (g *grid) cellAt(r, c int) form.Cell {
 func (g *grid) stored(r, c int, ref string) (raw, formula string) {
 	if g.f == nil { // read by internal/xlsx: values and formulas exact
 		r, c = g.origin(r, c)
-		x := g.cells[cellKey(r, c)]
+		x := g.find(r, c)
 		return x.v, x.f
 	}
 	if g.cells != nil {
 		// excelize answers for a merged cell with the merge's first cell.
 		r, c = g.origin(r, c)
-		x := g.cells[cellKey(r, c)]
+		x := g.find(r, c)
 		raw, ok := g.rawOf(r, c, x)
 		if !ok {
 			raw, _ = g.f.GetCellValue(g.sheet, ref, excelize.Options{RawCellValue: true})
@@ -265,8 +269,16 @@ var (
 // person sees, with the decimals it is shown with. A stored number shown
 // with a percent format (0.8619 as 86.19%) is flagged Percent.
 func setNumber(x *form.Cell) {
-	t := strings.TrimLeft(normalize(x.Text), "¥￥$")
-	_, rawErr := decimal.NewFromString(strings.TrimSpace(x.Raw))
+	t := x.Text
+	if !plain(t) {
+		t = normalize(t)
+	}
+	t = strings.TrimLeft(t, "¥￥$")
+	raw := strings.TrimSpace(x.Raw)
+	rawNum, rawErr := decimal.Decimal{}, errNotNumber
+	if decimalLike(raw) {
+		rawNum, rawErr = decimal.NewFromString(raw)
+	}
 	m := numberText.FindStringSubmatch(t)
 	if m == nil && rawErr == nil {
 		if s := leadNumber.FindString(t); s != "" {
@@ -276,8 +288,7 @@ func setNumber(x *form.Cell) {
 	if m == nil {
 		if rawErr == nil && x.Text == "" && x.Raw != "" {
 			// A number hidden by its format: fall back to the stored value.
-			d, _ := decimal.NewFromString(strings.TrimSpace(x.Raw))
-			x.Num, x.Places = &d, max(0, -d.Exponent())
+			x.Num, x.Places = &rawNum, max(0, -rawNum.Exponent())
 		}
 		return
 	}
@@ -289,8 +300,33 @@ func setNumber(x *form.Cell) {
 	x.Percent = m[3] == "%" && rawErr == nil && !strings.Contains(x.Raw, "%")
 }
 
+var errNotNumber = errors.New("not a number")
+
+// plain reports whether normalize leaves s as it is: ASCII without the
+// white space it removes. Most cells are, and normalising allocates.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// decimalLike is false for what decimal.NewFromString refuses by its
+// first character after a sign: most stored texts, whose refusal would
+// cost an allocated error each.
+func decimalLike(s string) bool {
+	s = strings.TrimPrefix(s, "\u2212") // NewFromString takes the minus sign
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
+}
+
 // xcell is what the sheet XML holds for one cell besides its shown text.
 type xcell struct {
+	key    int64  // cellKey
 	t, v   string // type attribute and <v>
 	s      int    // style index
 	f      string // <f> as written
@@ -298,8 +334,19 @@ type xcell struct {
 	inline bool   // has an <is> inline string
 }
 
-// cellKey packs a 0-based (row, column) into a map key.
+// cellKey packs a 0-based (row, column) into one number that sorts
+// cells by row, then column.
 func cellKey(r, c int) int64 { return int64(r)<<20 | int64(c) }
+
+// find is the stored cell (r, c); the zero xcell when the sheet has none.
+func (g *grid) find(r, c int) xcell {
+	k := cellKey(r, c)
+	i, ok := slices.BinarySearchFunc(g.cells, k, func(x xcell, k int64) int { return cmp.Compare(x.key, k) })
+	if !ok {
+		return xcell{}
+	}
+	return g.cells[i]
+}
 
 // scanSheet reads the raw values, formulas and merges of sheet in one
 // streaming pass over its XML part, instead of letting excelize unmarshal
@@ -314,11 +361,10 @@ func (g *grid) scanSheet() bool {
 		return false
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
-	cells := make(map[int64]xcell, 256)
+	cells := make([]xcell, 0, 256)
 	var (
 		stack []string
 		cur   xcell
-		key   int64
 		text  []byte
 	)
 	for {
@@ -344,7 +390,7 @@ func (g *grid) scanSheet() bool {
 				if err != nil || ref != a1Of(r-1, c-1) {
 					return false // excelize finds cells by their reference as written
 				}
-				key, cur = cellKey(r-1, c-1), xcell{t: attr(t, "t")}
+				cur = xcell{key: cellKey(r-1, c-1), t: attr(t, "t")}
 				if s := attr(t, "s"); s != "" {
 					if cur.s, err = strconv.Atoi(s); err != nil {
 						return false
@@ -379,15 +425,18 @@ func (g *grid) scanSheet() bool {
 			case name == "f" && parent == "c":
 				cur.f = string(text)
 			case name == "c" && parent == "row":
-				if _, dup := cells[key]; dup {
-					return false
-				}
-				cells[key] = cur
+				cells = append(cells, cur)
 			}
 		}
 	}
 	if overlap(g.merges) {
 		return false
+	}
+	slices.SortStableFunc(cells, func(a, b xcell) int { return cmp.Compare(a.key, b.key) })
+	for i := 1; i < len(cells); i++ {
+		if cells[i].key == cells[i-1].key {
+			return false // a cell written twice
+		}
 	}
 	g.cells = cells
 	return true
