@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,17 +94,56 @@ func WriteSpec(s *Spec, out string, single bool, o Options) ([]string, error) {
 			return nil, err
 		}
 	}
-	var done []string
+	errs := make([]error, len(jobs))
+	write := func(i int) { errs[i] = WriteAtomic(jobs[i].path, jobs[i].data) }
+	paths := map[string]bool{}
 	for _, j := range jobs {
-		if err := WriteAtomic(j.path, j.data); err != nil {
-			for _, p := range done {
-				os.Remove(p)
-			}
-			return nil, err
+		paths[strings.ToLower(j.path)] = true
+	}
+	if len(paths) == len(jobs) {
+		eachParallel(len(jobs), write)
+	} else {
+		// Files that may be the same one: written in order, the last wins.
+		for i := range jobs {
+			write(i)
 		}
-		done = append(done, j.path)
+	}
+	var done []string
+	var first error
+	for i, j := range jobs {
+		if errs[i] == nil {
+			done = append(done, j.path)
+		} else if first == nil {
+			first = errs[i]
+		}
+	}
+	if first != nil {
+		for _, p := range done {
+			os.Remove(p)
+		}
+		return nil, first
 	}
 	return done, nil
+}
+
+// eachParallel runs do(0..n-1) on every core.
+func eachParallel(n int, do func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // buildEach builds one workbook per project on every core and returns
@@ -112,32 +152,67 @@ func WriteSpec(s *Spec, out string, single bool, o Options) ([]string, error) {
 func buildEach(prs []*Project, o Options) ([][]byte, error) {
 	books := make([][]byte, len(prs))
 	errs := make([]error, len(prs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), len(prs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				w, err := Build([]*Project{prs[i]}, o)
-				if err == nil {
-					books[i], err = w.Bytes()
-				}
-				errs[i] = err
-			}
-		}()
-	}
-	for i := range prs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	protos := protosFor(prs, o)
+	bufs := make(chan *zipBuf, runtime.NumCPU())
+	eachParallel(len(prs), func(i int) {
+		var zb *zipBuf
+		select {
+		case zb = <-bufs:
+		default:
+			zb = &zipBuf{}
+		}
+		books[i], errs[i] = buildOne(prs[i], o, protos, zb)
+		select {
+		case bufs <- zb:
+		default:
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
 	return books, nil
+}
+
+// protosFor builds the prototype of every row count among prs, or none
+// when the forms are signed (the seal is written by excelize).
+func protosFor(prs []*Project, o Options) map[int]*proto {
+	protos := map[int]*proto{}
+	if !o.SignKey.IsZero() {
+		return protos
+	}
+	for _, pr := range prs {
+		rows := NewLayout(len(pr.Indicators), o.Profile).Rows
+		if _, ok := protos[rows]; ok {
+			continue
+		}
+		// Without a prototype, projects of this size take the excelize
+		// path, which reports the error.
+		p, _ := newProto(rows, o)
+		protos[rows] = p
+	}
+	return protos
+}
+
+// buildOne writes the workbook of one project: from its prototype when
+// there is one and the project allows, else through excelize.
+func buildOne(pr *Project, o Options, protos map[int]*proto, zb *zipBuf) ([]byte, error) {
+	sheet := SheetName(pr.Name, map[string]bool{})
+	if p := protos[NewLayout(len(pr.Indicators), o.Profile).Rows]; p != nil {
+		b, err := p.build(pr, sheet, o, zb)
+		if !errors.Is(err, errSlow) {
+			if err != nil {
+				return nil, fmt.Errorf("项目 %q: %w", pr.Name, err)
+			}
+			return b, nil
+		}
+	}
+	w, err := Build([]*Project{pr}, o)
+	if err != nil {
+		return nil, err
+	}
+	return w.Bytes()
 }
 
 // FromSpecFile reads and validates the spec at path, then writes its

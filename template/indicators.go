@@ -172,12 +172,28 @@ func (s *sheetWriter) helpers(i int, x *Indicator) {
 	if err != nil && s.err == nil {
 		s.err = err
 	}
-	s.formula(c(colOp), formulas.OpCodeFormula(c(colD)), h.Op, st.helper)
-	s.formula(c(colOpLen), formulas.OpLenFormula(c(colD)), h.OpLen, st.helper)
-	s.formula(c(colTNum), formulas.NumberFormula(c(colD), c(colOpLen)), h.T, st.helper)
-	s.formula(c(colANum), formulas.NumberFormula(c(colE), "0"), h.A, st.helper)
-	s.formula(c(colLevel), formulas.LevelFormula(c(colE), c(colD)), h.Level, st.helper)
-	s.formula(c(colCap), capFormula(p, r), h.Cap, st.helper)
+	var fs [6]string
+	if i < len(s.w.rowFormulas) {
+		fs = s.w.rowFormulas[i]
+	} else {
+		fs = helperFormulas(p, r)
+	}
+	for k, v := range []any{h.Op, h.OpLen, h.T, h.A, h.Level, h.Cap} {
+		s.formula(c(colOp+k), fs[k], v, st.helper)
+	}
+}
+
+// helperFormulas are the formulas of the helper cells I..N of row r.
+func helperFormulas(p *formulas.Profile, r int) [6]string {
+	c := func(col int) string { return Cell(col, r) }
+	return [6]string{
+		formulas.OpCodeFormula(c(colD)),
+		formulas.OpLenFormula(c(colD)),
+		formulas.NumberFormula(c(colD), c(colOpLen)),
+		formulas.NumberFormula(c(colE), "0"),
+		formulas.LevelFormula(c(colE), c(colD)),
+		capFormula(p, r),
+	}
 }
 
 // capFormula renders formulas.Cap for row r, blank while the row lacks
@@ -219,7 +235,7 @@ func (s *sheetWriter) totals() {
 	total, _ := tv.(decimal.Decimal)
 	gv := s.point(formulas.Grade(p), formulas.Env{"total": formulas.Num(total)})
 	if s.err == nil {
-		s.err = s.w.File.SetCellStyle(s.sheet, Cell(colB, gr), Cell(colH, gr), st.grade)
+		s.err = s.out.SetCellStyle(s.sheet, Cell(colB, gr), Cell(colH, gr), st.grade)
 	}
 	s.formula(Cell(colB, gr), "="+formulas.Excel(formulas.Grade(p), formulas.Refs{"total": Cell(colG, tr)}), gv, st.grade)
 	s.merge(Cell(colB, gr), Cell(colH, gr))
@@ -311,7 +327,7 @@ func (s *sheetWriter) dv(sqref string, fill func(*excelize.DataValidation) error
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = sqref
 	if s.err = fill(dv); s.err == nil {
-		s.err = s.w.File.AddDataValidation(s.sheet, dv)
+		s.err = s.out.AddDataValidation(s.sheet, dv)
 	}
 }
 
@@ -323,7 +339,7 @@ func (s *sheetWriter) conditional() {
 	rg := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
 	ref := func(c int) string { return "$" + Cell(c, first) }
 	cf := func(sqref, formula string, style int) {
-		if s.err == nil {
+		if s.err == nil && !s.fast {
 			s.err = s.w.File.SetConditionalFormat(s.sheet, sqref, []excelize.ConditionalFormatOptions{
 				{Type: "formula", Criteria: formula, Format: &style}})
 		}
@@ -338,7 +354,7 @@ func (s *sheetWriter) conditional() {
 // repeated on every printed page.
 func (s *sheetWriter) page() {
 	f, lay := s.w.File, s.lay
-	if s.err != nil {
+	if s.err != nil || s.fast {
 		return
 	}
 	// One page wide; a form of the usual size also one page high, as
@@ -367,7 +383,7 @@ func (s *sheetWriter) page() {
 }
 
 func (s *sheetWriter) protect() {
-	if s.err == nil {
+	if s.err == nil && !s.fast {
 		s.err = s.w.File.ProtectSheet(s.sheet, &excelize.SheetProtectionOptions{
 			Password: s.w.Password, SelectLockedCells: true, SelectUnlockedCells: true, FormatRows: true,
 		})

@@ -5,6 +5,7 @@ package template
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/xlsxeval/xlsxeval/form"
@@ -71,9 +72,12 @@ func NewLayout(rows int, p *formulas.Profile) Layout {
 }
 
 // Cell returns the A1 reference of col, row.
-func Cell(col, row int) string { return fmt.Sprintf("%s%d", colName(col), row) }
+func Cell(col, row int) string { return colName(col) + strconv.Itoa(row) }
 
 func colName(col int) string {
+	if col >= 1 && col <= 26 {
+		return letters[col-1 : col]
+	}
 	s := ""
 	for col > 0 {
 		col--
@@ -82,6 +86,8 @@ func colName(col int) string {
 	}
 	return s
 }
+
+const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 // FundRow is the sheet row of funds row i (form.FundTotal..).
 func (l Layout) FundRow(i int) int { return rowFunds + i }

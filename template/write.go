@@ -36,6 +36,9 @@ type Workbook struct {
 	// SignKey, when set, signs every form (see seal.go).
 	SignKey integrity.Key
 	sealed  map[string]*sealed
+	// rowFormulas, when set, are the helper formulas of each indicator
+	// row, rendered once for many workbooks (see proto).
+	rowFormulas [][6]string
 }
 
 // NewWorkbook starts an empty workbook for profile p.
@@ -110,6 +113,23 @@ type sheetWriter struct {
 	err   error
 	// vals are the inputs as typed, by cell, for the cached values.
 	vals map[string]string
+	// out receives the cells: the workbook's excelize file, or a sheet
+	// written directly (fastSheet), which takes the sheet's settings
+	// (columns, conditional formats, page, protection) from a prototype.
+	out  cellWriter
+	fast bool
+}
+
+// cellWriter is the part of excelize a form's cells are written with.
+type cellWriter interface {
+	SetCellStr(sheet, ref, v string) error
+	SetCellValue(sheet, ref string, v any) error
+	SetCellDefault(sheet, ref, v string) error
+	SetCellFormula(sheet, ref, f string, opts ...excelize.FormulaOpts) error
+	SetCellStyle(sheet, a, b string, style int) error
+	MergeCell(sheet, a, b string) error
+	SetRowHeight(sheet string, row int, h float64) error
+	AddDataValidation(sheet string, dv *excelize.DataValidation) error
 }
 
 // AddForm writes a form on a new sheet: blank when pr is nil (with rows
@@ -124,7 +144,7 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 	if _, err := w.File.NewSheet(sheet); err != nil {
 		return err
 	}
-	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}}
+	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}, out: w.File}
 	w.cache[sheet] = map[string]any{}
 	s.write()
 	if s.err != nil {
@@ -156,13 +176,13 @@ func (s *sheetWriter) set(ref string, v any, style int) {
 	if v != nil {
 		if str, ok := v.(string); ok {
 			s.vals[ref] = str
-			s.err = s.w.File.SetCellStr(s.sheet, ref, str)
+			s.err = s.out.SetCellStr(s.sheet, ref, str)
 		} else {
-			s.err = s.w.File.SetCellValue(s.sheet, ref, v)
+			s.err = s.out.SetCellValue(s.sheet, ref, v)
 		}
 	}
 	if s.err == nil {
-		s.err = s.w.File.SetCellStyle(s.sheet, ref, ref, style)
+		s.err = s.out.SetCellStyle(s.sheet, ref, ref, style)
 	}
 }
 
@@ -174,7 +194,7 @@ func (s *sheetWriter) setNum(ref string, d *Dec, style int) {
 	}
 	s.vals[ref] = d.String()
 	if s.err == nil {
-		s.err = s.w.File.SetCellDefault(s.sheet, ref, d.String())
+		s.err = s.out.SetCellDefault(s.sheet, ref, d.String())
 	}
 	s.set(ref, nil, style)
 }
@@ -184,21 +204,21 @@ func (s *sheetWriter) formula(ref, f string, cached any, style int) {
 	if s.err != nil {
 		return
 	}
-	s.err = s.w.File.SetCellFormula(s.sheet, ref, strings.TrimPrefix(f, "="))
+	s.err = s.out.SetCellFormula(s.sheet, ref, strings.TrimPrefix(f, "="))
 	s.w.cache[s.sheet][ref] = cached
 	s.set(ref, nil, style)
 }
 
 func (s *sheetWriter) merge(a, b string) {
 	if s.err == nil && a != b {
-		s.err = s.w.File.MergeCell(s.sheet, a, b)
+		s.err = s.out.MergeCell(s.sheet, a, b)
 	}
 }
 
 // box merges a..b and styles every cell of it (borders on merged cells).
 func (s *sheetWriter) box(a, b string, v any, style int) {
 	if s.err == nil {
-		s.err = s.w.File.SetCellStyle(s.sheet, a, b, style)
+		s.err = s.out.SetCellStyle(s.sheet, a, b, style)
 	}
 	s.set(a, v, style)
 	s.merge(a, b)
@@ -208,6 +228,9 @@ func (s *sheetWriter) box(a, b string, v any, style int) {
 var widths = map[int]float64{colA: 11, colB: 15, colC: 24, colD: 17, colE: 17, colF: 9, colG: 10, colH: 30}
 
 func (s *sheetWriter) columns() {
+	if s.fast {
+		return
+	}
 	f := s.w.File
 	for c, wd := range widths {
 		if s.err == nil {
@@ -381,6 +404,6 @@ func textHeight(text string, w float64) float64 {
 
 func (s *sheetWriter) rowHeight(r int, h float64) {
 	if s.err == nil {
-		s.err = s.w.File.SetRowHeight(s.sheet, r, min(h, 409))
+		s.err = s.out.SetRowHeight(s.sheet, r, min(h, 409))
 	}
 }
