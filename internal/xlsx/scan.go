@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"strconv"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -265,8 +265,8 @@ func (w *walker) text(t []byte) ([]byte, error) {
 		if semi < 0 {
 			return nil, unsupported("bare '&'")
 		}
-		ent := string(t[1:semi])
-		switch ent {
+		ent := t[1:semi]
+		switch string(ent) { // no allocation for the switch
 		case "lt":
 			out = append(out, '<')
 		case "gt":
@@ -290,18 +290,34 @@ func (w *walker) text(t []byte) ([]byte, error) {
 	return out, nil
 }
 
-func charRef(ent string) (rune, bool) {
+func charRef(ent []byte) (rune, bool) {
 	if len(ent) < 2 || ent[0] != '#' {
 		return 0, false
 	}
-	var n uint64
-	var err error
+	base, digits := 10, ent[1:]
 	if ent[1] == 'x' {
-		n, err = strconv.ParseUint(ent[2:], 16, 32)
-	} else {
-		n, err = strconv.ParseUint(ent[1:], 10, 32)
+		base, digits = 16, ent[2:]
 	}
-	if err != nil || !inRange(rune(n)) {
+	if len(digits) == 0 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range digits {
+		d := uint64(36)
+		switch {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c|0x20 >= 'a' && c|0x20 <= 'f':
+			d = uint64(c|0x20-'a') + 10
+		}
+		if d >= uint64(base) {
+			return 0, false
+		}
+		if n = n*uint64(base) + d; n > unicode.MaxRune {
+			return 0, false
+		}
+	}
+	if !inRange(rune(n)) {
 		return 0, false
 	}
 	return rune(n), true

@@ -76,6 +76,7 @@ func TestWalkMatchesEncodingXML(t *testing.T) {
 			`</x:row></x:sheetData><!-- a comment --><x:mergeCells count="1"><x:mergeCell ref="A1:B2"/></x:mergeCells></x:worksheet>`,
 		`<sst><si><t><![CDATA[<b>&amp;</b>]]>x</t></si><si><r><rPr><b/></rPr><t>一</t></r><r><t>二</t></r><rPh><t>yi</t></rPh></si></sst>`,
 		`<a b="x&#10;y	z"/>`,
+		`<a b="&#x1F600;&#65;">&#x10FFFF;&#0065;&#xd7ff;&amp;&lt;</a>`,
 	}
 	for _, d := range docs {
 		got, err := events(d)
@@ -90,6 +91,7 @@ func TestWalkMatchesEncodingXML(t *testing.T) {
 	for _, bad := range []string{
 		`<a>&nbsp;</a>`, `<a>` + "\x01" + `</a>`, `<a>` + "\xff" + `</a>`, `<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`,
 		`<?xml version="1.0" encoding="GBK"?><a/>`, `<a b=c/>`, `<a>&#0;</a>`,
+		`<a>&#x110000;</a>`, `<a>&#X41;</a>`, `<a>&#;</a>`, `<a>&#x;</a>`, `<a>&#xD800;</a>`, `<a>&#99999999999999999999;</a>`,
 	} {
 		if _, err := events(bad); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%q: %v, want unsupported", bad, err)

@@ -44,7 +44,9 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := scan{b: b, data: d, sh: &Sheet{}, row: -1}
+	// Cells take some 30 to 100 bytes of XML each.
+	sc := scan{b: b, data: d, sh: &Sheet{Cells: make([]Cell, 0, len(d)/64)}, row: -1,
+		shown: make([]string, 0, len(d)/64)}
 	if err := walk(d, sc.start, sc.text); err != nil {
 		return nil, err
 	}
@@ -65,7 +67,8 @@ type scan struct {
 	row    int // current row, 0-based; -1 before the first
 	rows   int
 	cells  int
-	cur    []string // shown text of the current row
+	shown  []string // shown texts of all rows, one after another
+	rowAt  int      // where the current row starts in shown
 	lastC  int      // column of the previous cell in the row
 	inCell bool
 	c      pending
@@ -143,7 +146,7 @@ func (sc *scan) startRow(t xml.StartElement) error {
 	if sc.rows++; sc.b.opt.MaxRows > 0 && sc.rows > sc.b.opt.MaxRows {
 		return fmt.Errorf("xlsx: more than %d rows", sc.b.opt.MaxRows)
 	}
-	sc.row, sc.cur, sc.lastC = r-1, nil, -1
+	sc.row, sc.rowAt, sc.lastC = r-1, len(sc.shown), -1
 	return nil
 }
 
@@ -193,10 +196,10 @@ func (sc *scan) endCell() error {
 		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
 	}
 	if shown != "" || c.hasF {
-		for len(sc.cur) < c.col {
-			sc.cur = append(sc.cur, "")
+		for len(sc.shown)-sc.rowAt < c.col {
+			sc.shown = append(sc.shown, "")
 		}
-		sc.cur = append(sc.cur, shown)
+		sc.shown = append(sc.shown, shown)
 	}
 	return nil
 }
@@ -206,13 +209,14 @@ func (sc *scan) flush() error {
 	if err := sc.endCell(); err != nil {
 		return err
 	}
-	if len(sc.cur) > 0 {
+	if n := len(sc.shown); n > sc.rowAt {
 		for len(sc.sh.Rows) < sc.row {
 			sc.sh.Rows = append(sc.sh.Rows, nil)
 		}
-		sc.sh.Rows = append(sc.sh.Rows, sc.cur)
-		sc.cur = nil
+		// Capped, so that appending to a row cannot overwrite the next.
+		sc.sh.Rows = append(sc.sh.Rows, sc.shown[sc.rowAt:n:n])
 	}
+	sc.rowAt = len(sc.shown)
 	return nil
 }
 
