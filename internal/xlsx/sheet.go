@@ -44,9 +44,9 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Cells take some 30 to 100 bytes of XML each.
-	sc := scan{b: b, data: d, sh: &Sheet{Cells: make([]Cell, 0, len(d)/64)}, row: -1,
-		shown: make([]string, 0, len(d)/64)}
+	// A stored cell takes some 60 to 200 bytes of XML.
+	sc := scan{b: b, data: d, sh: &Sheet{Cells: make([]Cell, 0, len(d)/128)}, row: -1,
+		shown: make([]string, 0, len(d)/128)}
 	if err := walk(d, sc.start, sc.text); err != nil {
 		return nil, err
 	}
