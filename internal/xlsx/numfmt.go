@@ -307,17 +307,35 @@ func (nf *numState) numberText() (string, bool) {
 	if fracLen > 0 {
 		width++
 	}
-	code := fmt.Sprintf("%%0%d.%df%s", width, fracLen, strings.Repeat("%%", nf.percent))
 	if nf.percent > 0 {
 		num *= math.Pow(100, float64(nf.percent))
 	}
 	ratio := math.Pow(10, float64(fracLen))
 	num = math.Round(num*ratio) / ratio
-	out := fmt.Sprintf(code, math.Abs(num))
+	out := fixed(math.Abs(num), width, fracLen, nf.percent)
 	if nf.useCommaSep {
 		out = commaSep(out)
 	}
 	return nf.literal(out), true
+}
+
+// fixed is fmt.Sprintf("%0{width}.{places}f" followed by percent "%"
+// signs, x) as excelize prints it, without parsing a format each time.
+func fixed(x float64, width, places, percent int) string {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return fmt.Sprintf("%0*.*f", width, places, x) + strings.Repeat("%", percent)
+	}
+	var buf [64]byte
+	digits := strconv.AppendFloat(buf[:0], x, 'f', places, 64)
+	out := make([]byte, 0, max(width, len(digits))+percent)
+	for i := len(digits); i < width; i++ {
+		out = append(out, '0')
+	}
+	out = append(out, digits...)
+	for range percent {
+		out = append(out, '%')
+	}
+	return string(out)
 }
 
 func commaSep(text string) string {

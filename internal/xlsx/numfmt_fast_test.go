@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,6 +29,21 @@ func TestNumberShortcuts(t *testing.T) {
 		}
 		if got := numberText(s); got != want {
 			t.Errorf("numberText(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestFixed(t *testing.T) {
+	for _, x := range []float64{0, 1, 0.5, 12.345, 1234567.891, 1e20, 0.000123, math.Inf(1), math.NaN()} {
+		for _, w := range []int{0, 1, 4, 12} {
+			for _, p := range []int{0, 2, 5} {
+				for _, pct := range []int{0, 1, 2} {
+					want := fmt.Sprintf(fmt.Sprintf("%%0%d.%df%s", w, p, strings.Repeat("%%", pct)), x)
+					if got := fixed(x, w, p, pct); got != want {
+						t.Errorf("fixed(%v, %d, %d, %d) = %q, want %q", x, w, p, pct, got, want)
+					}
+				}
+			}
 		}
 	}
 }

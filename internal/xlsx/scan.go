@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"fmt"
 	"unicode"
@@ -103,7 +104,10 @@ func (w *walker) markup(start func(xml.StartElement, []string) error, text func(
 		if i < 0 {
 			return unsupported("unterminated end tag")
 		}
-		name := bytes.TrimRight(d[2:i], " \t\r\n")
+		name := d[2:i]
+		if len(name) > 0 && isSpace(name[len(name)-1]) {
+			name = bytes.TrimRight(name, " \t\r\n")
+		}
 		if len(w.stack) == 0 || string(localName(name)) != w.stack[len(w.stack)-1] {
 			return fmt.Errorf("xlsx: unexpected </%s>", name)
 		}
@@ -345,6 +349,10 @@ func crlf(t []byte) []byte {
 // checkChars refuses bytes that are not UTF-8 or not XML characters.
 func checkChars(t []byte) error {
 	for i := 0; i < len(t); {
+		if i+8 <= len(t) && printable8(binary.LittleEndian.Uint64(t[i:])) {
+			i += 8 // eight printable ASCII bytes at once: most of the XML
+			continue
+		}
 		c := t[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -360,6 +368,14 @@ func checkChars(t []byte) error {
 		i += n
 	}
 	return nil
+}
+
+// printable8 reports whether the eight bytes of x are all within
+// 0x20-0x7F. A byte below 0x20 sets its top bit in x-0x20..20 (a borrow
+// it passes on can only add false alarms above it), one from 0x80 has
+// it set in x.
+func printable8(x uint64) bool {
+	return ((x-0x2020202020202020)|x)&0x8080808080808080 == 0
 }
 
 // inRange is encoding/xml's isInCharacterRange.

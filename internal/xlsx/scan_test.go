@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // events lists what a walk sees: start tags with attributes, and text
@@ -100,6 +102,36 @@ func TestWalkMatchesEncodingXML(t *testing.T) {
 	for _, broken := range []string{`<a><b></a>`, `<a>`, `</a>`} {
 		if _, err := events(broken); err == nil {
 			t.Errorf("%q read without error", broken)
+		}
+	}
+}
+
+// checkChars reads eight ASCII bytes at a time; it must refuse exactly
+// what a byte-by-byte check refuses.
+func TestCheckCharsWordAtATime(t *testing.T) {
+	slow := func(b []byte) bool {
+		for len(b) > 0 {
+			r, n := utf8.DecodeRune(b)
+			if r == utf8.RuneError && n == 1 || !inRange(r) {
+				return false
+			}
+			b = b[n:]
+		}
+		return true
+	}
+	alphabet := []string{"a", "Z", " ", "~", "\x7f", "\t", "\n", "\r", "\x00", "\x1f", "\x01", "一", "\xff", "\xe4\xb8", "😀", "\uFFFE", "\uFFFD"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b []byte
+		for range r.IntN(40) {
+			if r.IntN(4) == 0 {
+				b = append(b, alphabet[r.IntN(len(alphabet))]...)
+			} else {
+				b = append(b, byte('a'+r.IntN(26)))
+			}
+		}
+		if got, want := checkChars(b) == nil, slow(b); got != want {
+			t.Fatalf("checkChars(%q) ok=%v, want %v", b, got, want)
 		}
 	}
 }

@@ -187,11 +187,11 @@ func (sc *scan) endCell() error {
 	}
 	sc.inCell = false
 	c := &sc.c
-	raw, shown, err := sc.b.value(c, sc.data)
+	raw, shown, err := sc.b.value(c)
 	if err != nil {
 		return err
 	}
-	formula := c.f.str(sc.data)
+	formula := string(c.f.b)
 	if raw != "" || c.hasF {
 		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
 	}
@@ -221,9 +221,11 @@ func (sc *scan) flush() error {
 }
 
 // value is a cell's stored value and shown text, as excelize's
-// getValueFrom gives them raw and formatted; data is the sheet's XML.
-func (b *Book) value(c *pending, data []byte) (raw, shown string, err error) {
-	v := c.v.str(data)
+// getValueFrom gives them raw and formatted. Texts from the sheet are
+// copied (shared strings are not): a form read from a large sheet should
+// not keep all of its XML alive.
+func (b *Book) value(c *pending) (raw, shown string, err error) {
+	v := string(c.v.b)
 	switch c.t {
 	case "b":
 		switch v {
@@ -250,7 +252,7 @@ func (b *Book) value(c *pending, data []byte) (raw, shown string, err error) {
 		return v, v, nil
 	case "inlineStr":
 		if c.hasIS {
-			v = c.is.String(data)
+			v = c.is.String(nil)
 		}
 		shown, err = b.formatted(v, c.style, kindString)
 		return v, shown, err

@@ -79,6 +79,8 @@ func (it *item) text(data []byte, t xml.CharData, path []string) {
 	}
 }
 
+// String is the item's text; it shares the memory of data, the XML it was
+// read from, when it can (nil: a copy).
 func (it *item) String(data []byte) string {
 	if len(it.runs.b) == 0 {
 		return bstr(it.t.str(data))
@@ -109,7 +111,7 @@ func (p *piece) add(data, t []byte) {
 	p.b = p.buf
 }
 
-// str is the text as a string; data is the XML it was read from.
+// str is the text as a string, sharing data's memory when it lies there.
 func (p *piece) str(data []byte) string {
 	if p.shared && within(data, p.b) {
 		return unsafe.String(unsafe.SliceData(p.b), len(p.b))

@@ -59,7 +59,7 @@ type Book struct {
 	xfs     []int // numFmtId by cellXfs index; -1 when absent
 	hasXfs  bool
 	custom  map[int]string
-	formats map[int]*numFmt // compiled, by cellXfs index
+	formats []compiled // by cellXfs index, filled on first use
 }
 
 // Open reads the workbook structure, shared strings and styles of the
@@ -297,15 +297,32 @@ func (b *Book) readStyles() error {
 	}, nil)
 }
 
+// compiled is a cell style's format once looked up.
+type compiled struct {
+	done bool
+	f    *numFmt
+}
+
 // format is the compiled format of cell style s; nil when excelize shows
 // the value as stored; an error when this package cannot format it.
 func (b *Book) format(s int) (*numFmt, error) {
 	if s == 0 || !b.hasXfs || s < 0 || s >= len(b.xfs) {
 		return nil, nil
 	}
-	if f, ok := b.formats[s]; ok {
-		return f, nil
+	if b.formats == nil {
+		b.formats = make([]compiled, len(b.xfs))
 	}
+	if c := b.formats[s]; c.done {
+		return c.f, nil
+	}
+	f, err := b.compile(s)
+	if err == nil {
+		b.formats[s] = compiled{true, f}
+	}
+	return f, err
+}
+
+func (b *Book) compile(s int) (*numFmt, error) {
 	id := max(b.xfs[s], 0)
 	code, custom := b.custom[id]
 	if !custom {
@@ -320,9 +337,5 @@ func (b *Book) format(s int) (*numFmt, error) {
 	if !ok {
 		return nil, unsupported("number format %q", code)
 	}
-	if b.formats == nil {
-		b.formats = map[int]*numFmt{}
-	}
-	b.formats[s] = f
 	return f, nil
 }
