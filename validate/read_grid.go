@@ -258,7 +258,8 @@ func valueCell(c form.Cell, text string) form.Cell {
 
 var (
 	// numberText is a figure as shown or typed: signs, thousands
-	// separators, decimals, an optional percent sign.
+	// separators, decimals, an optional percent sign. matchNumber reads it
+	// by hand; the test holds the two equal.
 	numberText = regexp.MustCompile(`^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?)(%?)$`)
 	// leadNumber is the figure at the start of a formatted number such as
 	// "17.52万元".
@@ -279,25 +280,76 @@ func setNumber(x *form.Cell) {
 	if decimalLike(raw) {
 		rawNum, rawErr = decimal.NewFromString(raw)
 	}
-	m := numberText.FindStringSubmatch(t)
-	if m == nil && rawErr == nil {
+	fig, ok := matchNumber(t)
+	if !ok && rawErr == nil {
 		if s := leadNumber.FindString(t); s != "" {
-			m = numberText.FindStringSubmatch(s)
+			fig, ok = matchNumber(s)
 		}
 	}
-	if m == nil {
+	if !ok {
 		if rawErr == nil && x.Text == "" && x.Raw != "" {
 			// A number hidden by its format: fall back to the stored value.
 			x.Num, x.Places = &rawNum, max(0, -rawNum.Exponent())
 		}
 		return
 	}
-	d, err := decimal.NewFromString(strings.ReplaceAll(m[1], ",", ""))
+	d, err := decimal.NewFromString(strings.ReplaceAll(fig.num, ",", ""))
 	if err != nil {
 		return
 	}
-	x.Num, x.Places = &d, int32(len(m[2]))
-	x.Percent = m[3] == "%" && rawErr == nil && !strings.Contains(x.Raw, "%")
+	x.Num, x.Places = &d, int32(len(fig.frac))
+	x.Percent = fig.pct && rawErr == nil && !strings.Contains(x.Raw, "%")
+}
+
+// figure is a number as shown: its digits (sign, separators, point), its
+// decimals, and whether a percent sign follows.
+type figure struct {
+	num, frac string
+	pct       bool
+}
+
+// matchNumber is numberText.FindStringSubmatch written out: every cell
+// a form reader reads goes through it.
+func matchNumber(t string) (figure, bool) {
+	var f figure
+	s, ok := strings.CutSuffix(t, "%")
+	f.pct, f.num = ok, s
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	j := digitsEnd(s, i)
+	if j == i {
+		return figure{}, false
+	}
+	if j < len(s) && s[j] == ',' {
+		if j-i > 3 {
+			return figure{}, false
+		}
+		for j < len(s) && s[j] == ',' {
+			if k := digitsEnd(s, j+1); k-(j+1) >= 3 {
+				j += 4
+			} else {
+				return figure{}, false
+			}
+		}
+	}
+	if j < len(s) && s[j] == '.' {
+		k := digitsEnd(s, j+1)
+		if k == j+1 {
+			return figure{}, false
+		}
+		f.frac, j = s[j+1:k], k
+	}
+	return f, j == len(s)
+}
+
+// digitsEnd is the end of the ASCII digits from i.
+func digitsEnd(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 var errNotNumber = errors.New("not a number")

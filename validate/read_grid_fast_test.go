@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -18,5 +19,32 @@ func TestSetNumberShortcuts(t *testing.T) {
 		if _, err := decimal.NewFromString(s); err == nil && !decimalLike(s) {
 			t.Errorf("decimalLike(%q) false, but it is a decimal", s)
 		}
+	}
+}
+
+// matchNumber must read exactly what the numberText pattern reads.
+func TestMatchNumber(t *testing.T) {
+	check := func(s string) {
+		m := numberText.FindStringSubmatch(s)
+		f, ok := matchNumber(s)
+		if ok != (m != nil) || ok && (f.num != m[1] || f.frac != m[2] || f.pct != (m[3] == "%")) {
+			t.Fatalf("%q: matchNumber %+v %v, pattern %q", s, f, ok, m)
+		}
+	}
+	for _, s := range []string{"", "1", "-1", "+12.50", "1,234", "12,345,678.9%", "1,2345", "1234,567", ",123", "1,23",
+		"1.", ".5", "5%", "5%%", "%", "-", "1,234,", "1,,234", "1e5", "１２", "0.00%", "-0", "1 234"} {
+		check(s)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "0123456789,.%+-a"
+	for range 50000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if r.IntN(2) == 0 {
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		check(string(b))
 	}
 }
