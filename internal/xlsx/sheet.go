@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Cell is what a sheet stores in one cell.
@@ -26,6 +27,26 @@ type Sheet struct {
 	Merges []Range
 }
 
+// sheetBufs holds buffers for sheets' XML, which is most of what a
+// workbook unpacks. A buffer is used again once its sheet is read: nothing
+// read from a sheet may share its memory (value copies what it keeps).
+var sheetBufs sync.Pool
+
+func sheetBuf() *[]byte {
+	if p, ok := sheetBufs.Get().(*[]byte); ok {
+		return p
+	}
+	return new([]byte)
+}
+
+// releaseSheetBuf gives a buffer back; not a huge one (a sheet past the
+// size of forms) that would stay held. A variable, so tests can poison it.
+var releaseSheetBuf = func(p *[]byte) {
+	if cap(*p) <= 4<<20 {
+		sheetBufs.Put(p)
+	}
+}
+
 // maxRow is the last row a sheet may have (excelize's TotalRows).
 const maxRow = 1 << 20
 
@@ -40,7 +61,9 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if part == "" {
 		return nil, unsupported("no sheet %q", name)
 	}
-	d, err := b.part(part)
+	buf := sheetBuf()
+	defer releaseSheetBuf(buf)
+	d, err := b.partInto(part, buf)
 	if err != nil {
 		return nil, err
 	}

@@ -126,13 +126,27 @@ type readCloser struct {
 }
 
 // part is the unpacked XML of part name (nil when absent).
-func (b *Book) part(name string) ([]byte, error) {
+func (b *Book) part(name string) ([]byte, error) { return b.partInto(name, nil) }
+
+// partInto is part, unpacked into *buf when that is large enough (and
+// made so when not); nil buf: into new memory.
+func (b *Book) partInto(name string, buf *[]byte) ([]byte, error) {
 	rc, ok, err := b.open(name)
 	if err != nil || !ok {
 		return nil, err
 	}
 	defer rc.Close()
-	data := make([]byte, b.files[name].UncompressedSize64+1)
+	size := int(b.files[name].UncompressedSize64) + 1
+	var data []byte
+	switch {
+	case buf == nil:
+		data = make([]byte, size)
+	case cap(*buf) >= size:
+		data = (*buf)[:size]
+	default:
+		data = make([]byte, size)
+		*buf = data
+	}
 	n, err := io.ReadFull(rc, data)
 	switch {
 	case err == nil:

@@ -16,6 +16,7 @@ import (
 // returns how many sheets were read here; the rest were unsupported.
 func same(t *testing.T, data []byte) (read int) {
 	t.Helper()
+	defer poisonSheetBufs()()
 	x, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
@@ -188,4 +189,19 @@ func TestFormatsMatchExcelize(t *testing.T) {
 	if n := same(t, buf.Bytes()); n < 20 {
 		t.Errorf("only %d sheets read", n)
 	}
+}
+
+// poisonSheetBufs overwrites a sheet's buffer as soon as it is given back,
+// so that whatever still shares its memory reads as garbage; it returns
+// what undoes that.
+func poisonSheetBufs() (undo func()) {
+	release := releaseSheetBuf
+	releaseSheetBuf = func(p *[]byte) {
+		b := (*p)[:cap(*p)]
+		for i := range b {
+			b[i] = 0xFF
+		}
+		release(p)
+	}
+	return func() { releaseSheetBuf = release }
 }
