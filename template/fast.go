@@ -525,19 +525,26 @@ func (f *fastSheet) SetCellFormula(_, ref, formula string, opts ...excelize.Form
 	return nil
 }
 
-func (f *fastSheet) SetCellStyle(_, a, b string, style int) error {
-	c1, r1, err := excelize.CellNameToCoordinates(a)
-	if err != nil {
-		return err
+// span is the range a:b as ordered coordinates, refused outside the form.
+func (f *fastSheet) span(a, b string) (c1, r1, c2, r2 int, err error) {
+	if c1, r1, err = excelize.CellNameToCoordinates(a); err != nil {
+		return
 	}
-	c2, r2, err := excelize.CellNameToCoordinates(b)
-	if err != nil {
-		return err
+	if c2, r2, err = excelize.CellNameToCoordinates(b); err != nil {
+		return
 	}
 	c1, c2 = min(c1, c2), max(c1, c2)
 	r1, r2 = min(r1, r2), max(r1, r2)
 	if r2 > len(f.cells) || c2 > lastCol {
-		return fmt.Errorf("template: cells %s:%s outside the form", a, b)
+		err = fmt.Errorf("template: cells %s:%s outside the form", a, b)
+	}
+	return
+}
+
+func (f *fastSheet) SetCellStyle(_, a, b string, style int) error {
+	c1, r1, c2, r2, err := f.span(a, b)
+	if err != nil {
+		return err
 	}
 	for r := r1; r <= r2; r++ {
 		for c := c1; c <= c2; c++ {
@@ -549,18 +556,9 @@ func (f *fastSheet) SetCellStyle(_, a, b string, style int) error {
 
 // MergeCell clears every cell of the range but the first, as excelize does.
 func (f *fastSheet) MergeCell(_, a, b string) error {
-	c1, r1, err := excelize.CellNameToCoordinates(a)
+	c1, r1, c2, r2, err := f.span(a, b)
 	if err != nil {
 		return err
-	}
-	c2, r2, err := excelize.CellNameToCoordinates(b)
-	if err != nil {
-		return err
-	}
-	c1, c2 = min(c1, c2), max(c1, c2)
-	r1, r2 = min(r1, r2), max(r1, r2)
-	if r2 > len(f.cells) || c2 > lastCol {
-		return fmt.Errorf("template: merge %s:%s outside the form", a, b)
 	}
 	for r := r1; r <= r2; r++ {
 		for c := c1; c <= c2; c++ {

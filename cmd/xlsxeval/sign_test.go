@@ -130,7 +130,8 @@ func hasFinding(v checkJSON, rule, cell, expected string) bool {
 	return false
 }
 
-// runEnv runs the binary with the environment env.
+// runEnv runs the binary with the environment env (nil: this process's)
+// and returns stdout, stderr and the exit code.
 func runEnv(t *testing.T, env []string, args ...string) (string, string, int) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
