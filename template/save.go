@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"path"
 	"regexp"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/internal/atomicfile"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // Bytes finishes the workbook (fingerprint, recalculation on load, cached
@@ -253,51 +253,16 @@ func appendCell(out []byte, c formulaCell, v any) []byte {
 	return append(out, `</v></c>`...)
 }
 
-// sheetPaths maps sheet names to their parts in the package.
+// sheetPaths maps sheet names to their parts in the package, as the
+// checker's reader finds them.
 func sheetPaths(zr *zip.Reader) (map[string]string, error) {
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	for _, zf := range zr.File {
-		var dst any
-		switch zf.Name {
-		case "xl/workbook.xml":
-			dst = &wb
-		case "xl/_rels/workbook.xml.rels":
-			dst = &rels
-		default:
-			continue
-		}
-		b, err := readZip(zf)
-		if err != nil {
-			return nil, err
-		}
-		if err := xml.Unmarshal(b, dst); err != nil {
-			return nil, err
-		}
-	}
-	target := map[string]string{}
-	for _, r := range rels.Rels {
-		t := r.Target
-		if strings.HasPrefix(t, "/") {
-			t = strings.TrimPrefix(t, "/")
-		} else {
-			t = path.Join("xl", t)
-		}
-		target[r.ID] = t
+	b, err := xlsx.OpenZip(zr, xlsx.Options{})
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]string{}
-	for _, s := range wb.Sheets {
-		out[s.Name] = target[s.RID]
+	for _, s := range b.Sheets() {
+		out[s.Name] = s.Part
 	}
 	return out, nil
 }

@@ -55,7 +55,7 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	part := ""
 	for _, s := range b.sheets {
 		if s.Name == name {
-			part = s.part
+			part = s.Part
 		}
 	}
 	if part == "" {

@@ -42,7 +42,7 @@ type Options struct {
 type SheetInfo struct {
 	Name  string
 	State string // "", "visible", "hidden" or "veryHidden"
-	part  string // its worksheet part; "" when it is not a worksheet
+	Part  string // its worksheet part in the package
 }
 
 // Visible reports whether the sheet is shown, as excelize's
@@ -248,10 +248,10 @@ func (b *Book) readWorkbook() error {
 				p = strings.TrimPrefix(path.Clean(strings.ReplaceAll(r.target, `\`, "/")), "/")
 			}
 			if f := b.files[p]; f != nil && f.UncompressedSize64 > 0 {
-				b.sheets[i].part = p
+				b.sheets[i].Part = p
 			}
 		}
-		if b.sheets[i].part == "" {
+		if b.sheets[i].Part == "" {
 			// The caller words what is missing (validate.sheetsPresent).
 			return unsupported("sheet %q has no part, or an empty one", b.sheets[i].Name)
 		}
