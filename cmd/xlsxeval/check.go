@@ -104,7 +104,7 @@ func runCheck(c *cli.Context) error {
 			sinks = append(sinks, s)
 		}
 	}
-	w, done, err := openOutput(c.String("output"), c.App.Writer)
+	w, done, err := openOutput(c.String("output"), c.App.Writer, paths)
 	if err != nil {
 		return cli.Exit(err.Error(), exitRun)
 	}

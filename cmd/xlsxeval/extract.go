@@ -87,7 +87,7 @@ func runExtract(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitRun)
 	}
-	w, done, err := openOutput(c.String("output"), c.App.Writer)
+	w, done, err := openOutput(c.String("output"), c.App.Writer, paths)
 	if err != nil {
 		return cli.Exit(err.Error(), exitRun)
 	}

@@ -5,13 +5,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/xlsxeval/xlsxeval/internal/atomicfile"
 	"github.com/xlsxeval/xlsxeval/report"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-// The read limits of check (validate/limits.go), raised by flags, and the
-// guard that keeps -o off the inputs.
+// The read limits of check (validate/limits.go), raised by flags.
 func init() {
 	checkCmd.Flags = append(checkCmd.Flags,
 		&cli.Int64Flag{Name: "max-file-size", Value: validate.DefaultMaxFileSize >> 20, Usage: "单个工作簿文件的大小上限 (MB)"},
@@ -37,8 +35,7 @@ func withLimits(c *cli.Context, opt validate.ReadOptions) (validate.ReadOptions,
 }
 
 // newInputGuard runs before any output is opened: it refuses limits that
-// are not positive and a report path (-o) that is one of the inputs (the
-// report would replace a unit's workbook).
+// are not positive.
 func newInputGuard(c *cli.Context, _ report.Lang) (sink, error) {
 	for n, v := range map[string]int64{"max-file-size": c.Int64("max-file-size"), "max-unzip-size": c.Int64("max-unzip-size"),
 		"max-rows": int64(c.Int("max-rows")), "max-cells": int64(c.Int("max-cells"))} {
@@ -48,19 +45,6 @@ func newInputGuard(c *cli.Context, _ report.Lang) (sink, error) {
 	}
 	if c.Duration("timeout") < 0 {
 		return nil, fmt.Errorf("--timeout 不能为负")
-	}
-	out := c.String("output")
-	if out == "" || out == "-" {
-		return nil, nil
-	}
-	paths, err := validate.Expand(c.Args().Slice())
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range paths {
-		if atomicfile.Same(p, out) {
-			return nil, fmt.Errorf("报告文件 %s 是输入文件之一, 不能覆盖; 请为 -o 另选路径", out)
-		}
 	}
 	return nil, nil
 }

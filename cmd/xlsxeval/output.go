@@ -11,9 +11,16 @@ import (
 
 // openOutput returns where a report goes: def when path is empty, else an
 // atomically written file; done(ok) publishes it (or drops it when !ok).
-func openOutput(path string, def io.Writer) (io.Writer, func(ok bool) error, error) {
+// A path that is one of the inputs is refused: the report would replace a
+// unit's workbook.
+func openOutput(path string, def io.Writer, inputs []string) (io.Writer, func(ok bool) error, error) {
 	if path == "" || path == "-" {
 		return def, func(bool) error { return nil }, nil
+	}
+	for _, in := range inputs {
+		if atomicfile.Same(in, path) {
+			return nil, nil, fmt.Errorf("报告文件 %s 是输入文件之一, 不能覆盖; 请为 -o 另选路径", path)
+		}
 	}
 	f, err := atomicfile.Create(path)
 	if err != nil {
