@@ -122,7 +122,29 @@ func Run(f *form.Form, p *formulas.Profile) []Finding {
 		pass := &Pass{Form: f, Profile: p, check: c, out: &out, memo: memo}
 		c.Run(pass)
 	}
+	out = rootCauses(out)
 	SortFindings(out)
+	return out
+}
+
+// rootCauses keeps only the cell.error finding of a cell that shows an
+// error value: whatever else its rules say about it follows from that.
+func rootCauses(fs []Finding) []Finding {
+	broken := map[string]bool{}
+	for _, x := range fs {
+		if x.Rule == cellError.Code {
+			broken[x.Cell] = true
+		}
+	}
+	if len(broken) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, x := range fs {
+		if x.Rule == cellError.Code || !broken[x.Cell] {
+			out = append(out, x)
+		}
+	}
 	return out
 }
 

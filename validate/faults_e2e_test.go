@@ -189,6 +189,8 @@ func e2eFaults() []e2eFault {
 			code: "total.missing", key: "total.score", cell: "G25", sev: Error, exp: "98.50"},
 		{name: "grade empty", book: book2, edits: []bookEdit{txt("grade", "")},
 			code: "total.missing", key: "grade", cell: "B26", sev: Warning, exp: "优"},
+		{name: "score shows an error value", book: book1, edits: []bookEdit{txt("ind.1.score", "#VALUE!")},
+			code: "cell.error", key: "ind.1.score", cell: "G14", sev: Error},
 		{name: "project name empty", book: book1, edits: []bookEdit{txt("project", "")},
 			code: "head.missing", key: "project", cell: "C3", sev: Error},
 		// A year field left blank, "(年度)", is still the year's cell.
