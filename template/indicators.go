@@ -315,6 +315,11 @@ func (s *sheetWriter) rowValidations(i int) {
 		return
 	}
 	s.dv(c(colE), func(dv *excelize.DataValidation) error {
+		if x.Target == "" {
+			// The target is typed later: offer the levels, accept numbers.
+			dv.SetSqrefDropList(nameLevels)
+			dv.SetError(excelize.DataValidationErrorStyleInformation, "实际完成值", "数值指标请按指标值的写法填写; 定性指标请选择完成程度。")
+		}
 		dv.SetInput("实际完成值", "写法与指标值一致, 如 10.00(项)、89.00(%); 定性指标填 "+strings.Join(formulas.LevelChoices(), " / ")+"。")
 		return nil
 	})

@@ -451,3 +451,25 @@ func zipPart(x []byte, sheet string) (string, error) {
 	b, err := rawPart(x, paths[sheet])
 	return string(b), err
 }
+
+// A blank row does not know yet whether its target is qualitative: its
+// actual offers the levels but lets a number through (information style).
+func TestBlankRowLevelDropdown(t *testing.T) {
+	w, err := Blank(Options{Profile: formulas.Default(), Year: 2024, Rows: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, w)
+	lay := NewLayout(3, formulas.Default())
+	want := lay.Ref("ind.0.actual")
+	dvs, _ := f.GetDataValidations("自评表")
+	for _, dv := range dvs {
+		if dv.Sqref == want {
+			if dv.Formula1 != nameLevels || dv.ErrorStyle == nil || *dv.ErrorStyle != "information" {
+				t.Errorf("%s: list %q, error style %v", want, dv.Formula1, dv.ErrorStyle)
+			}
+			return
+		}
+	}
+	t.Errorf("no validation on the blank row's actual %s", want)
+}
