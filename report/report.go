@@ -112,6 +112,10 @@ func formOf(fr validate.FormResult, lang Lang) Form {
 		Grade: shownOr(f.Grade.Text, sum.Grade), Template: f.Template != nil,
 		Findings: make([]validate.Finding, 0, len(fr.Findings)),
 	}
+	if validate.Unfilled(f) {
+		// A blank template shows 0.00 and 差 from its formulas: not a result.
+		fm.Rate, fm.Total, fm.Grade = "", "", ""
+	}
 	for _, x := range fr.Findings {
 		if lang == EN && x.MessageEn != "" {
 			x.Message = x.MessageEn

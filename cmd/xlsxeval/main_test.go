@@ -174,3 +174,21 @@ func TestReadmeListsEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// A blank template sent back unfilled: one form.empty finding, and no
+// total or grade reported from its formulas' 0.00 and 差.
+func TestCheckBlankTemplate(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "空白.xlsx")
+	if _, errs, code := run(t, "template", "-o", p, "--year", "2024"); code != 0 {
+		t.Fatalf("template: exit %d %s", code, errs)
+	}
+	out, _, code := run(t, "check", p, "--format", "json")
+	v := decode(t, out)
+	if code != 1 || len(v.Files) != 1 || len(v.Files[0].Forms) != 1 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	fm := v.Files[0].Forms[0]
+	if len(fm.Findings) != 1 || fm.Findings[0].Rule != "form.empty" || fm.Total != "" || fm.Grade != "" {
+		t.Errorf("blank form reported as %+v", fm)
+	}
+}
