@@ -169,3 +169,14 @@ func TestFormulaRendering(t *testing.T) {
 		t.Errorf("Grade formula %s", got)
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"其中：当年财政拨款": "其中:当年财政拨款", "项 目\t名称": "项目名称", "（2024年度）": "(2024年度)",
+		"＞＝95％": ">=95%", "总　分\r\n": "总分", "a\u00a0b": "ab", "ＡＢＣ１２": "ABC12", "plain": "plain",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -102,11 +102,24 @@ func (v Value) Interval() Interval { return Shown(*v.Num, v.Places) }
 
 var numRe = regexp.MustCompile(`^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)`)
 
-// Normalize folds full-width forms and removes spaces.
+// Normalize folds full-width forms and removes spaces. The reader calls it
+// on every label cell, so the fold (which allocates) runs only when s
+// holds a full-width form.
 func Normalize(s string) string {
-	s = width.Narrow.String(s)
-	s = normSpaces.Replace(s)
-	return s
+	if needsNarrow(s) {
+		s = width.Narrow.String(s)
+	}
+	return normSpaces.Replace(s)
+}
+
+// needsNarrow reports whether s holds a full-width form to fold.
+func needsNarrow(s string) bool {
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
+			return true
+		}
+	}
+	return false
 }
 
 // normSpaces is built once: building a Replacer costs more than using it.

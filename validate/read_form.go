@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"github.com/xlsxeval/xlsxeval/formulas"
 	"regexp"
 	"strconv"
 	"strings"
@@ -412,7 +413,7 @@ func findYear(g *grid, from, end int) form.Cell {
 	var embedded, blank form.Cell
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
-			t := normalize(g.at(r, c))
+			t := formulas.Normalize(g.at(r, c))
 			if t == "" {
 				continue
 			}
@@ -442,9 +443,9 @@ func findYear(g *grid, from, end int) form.Cell {
 // setYear sets Num to the year a cell states in any spelling (2024年度,
 // (2024年度), 2024) and reports whether it states one.
 func setYear(x *form.Cell) bool {
-	m := yearOnly.FindStringSubmatch(normalize(x.Text))
+	m := yearOnly.FindStringSubmatch(formulas.Normalize(x.Text))
 	if m == nil {
-		m = yearIn.FindStringSubmatch(normalize(x.Text))
+		m = yearIn.FindStringSubmatch(formulas.Normalize(x.Text))
 	}
 	if m == nil {
 		return false
@@ -469,7 +470,7 @@ func findTitle(g *grid, from, end int, yearRef string) form.Cell {
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			t := g.at(r, c)
-			if t == "" || a1Of(r, c) == yearRef && isYearCell(normalize(t)) {
+			if t == "" || a1Of(r, c) == yearRef && isYearCell(formulas.Normalize(t)) {
 				continue
 			}
 			if strings.Contains(t, "自评表") || strings.Contains(t, "评价表") {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/xml"
 	"errors"
+	"github.com/xlsxeval/xlsxeval/formulas"
 	"io"
 	"path"
 	"regexp"
@@ -272,7 +273,7 @@ var (
 func setNumber(x *form.Cell) {
 	t := x.Text
 	if !plain(t) {
-		t = normalize(t)
+		t = formulas.Normalize(t)
 	}
 	t = strings.TrimLeft(t, "¥￥$")
 	raw := strings.TrimSpace(x.Raw)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 // The shortcuts setNumber takes must not change what it reads: plain text
@@ -13,8 +15,8 @@ import (
 func TestSetNumberShortcuts(t *testing.T) {
 	for _, s := range []string{"", "1", "-1.5", "+.5", ".5", "1e5", "1E-3", "\u22125", "\u2212.5", "-", "+", ".",
 		"12,345.60", "86.19%", "¥12", "abc", "一二", " 1", "1 ", "1\t", "（1）", "１２", "e5", "E", "N/A", "0x10", "#DIV/0!"} {
-		if plain(s) && normalize(s) != s {
-			t.Errorf("plain(%q), but normalize gives %q", s, normalize(s))
+		if plain(s) && formulas.Normalize(s) != s {
+			t.Errorf("plain(%q), but normalize gives %q", s, formulas.Normalize(s))
 		}
 		if _, err := decimal.NewFromString(s); err == nil && !decimalLike(s) {
 			t.Errorf("decimalLike(%q) false, but it is a decimal", s)

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
-
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
@@ -95,7 +93,7 @@ var labelNotes = regexp.MustCompile(`\([^()]*\)|\[[^\]]*\]|【[^】]*】`)
 // normLabel reduces a label to what identifies it: width folded, no
 // spaces, no colon, no parenthesised note (单位, 分值, %), no leading 其中.
 func normLabel(s string) string {
-	s = normalize(s)
+	s = formulas.Normalize(s)
 	if strings.ContainsAny(s, "([【") {
 		s = labelNotes.ReplaceAllString(s, "")
 	}
@@ -106,29 +104,7 @@ func normLabel(s string) string {
 
 var (
 	labelPunct = strings.NewReplacer(":", "", "*", "", "、", "")
-	// spaces is what formulas.Normalize removes after folding widths.
-	spaces = strings.NewReplacer("（", "(", "）", ")", "　", "", " ", "", "\u00a0", "", "\t", "", "\n", "", "\r", "")
 )
-
-// normalize is formulas.Normalize with its replacer built once: the reader
-// normalises every cell of every sheet.
-func normalize(s string) string {
-	if needsNarrow(s) {
-		s = width.Narrow.String(s)
-	}
-	return spaces.Replace(s)
-}
-
-// needsNarrow reports whether s holds a full-width form to fold; most
-// cells hold none, and folding allocates.
-func needsNarrow(s string) bool {
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
-			return true
-		}
-	}
-	return false
-}
 
 // splitLabel splits "项目名称：xxx" into its label and value.
 func splitLabel(s string) (label, value string, ok bool) {
@@ -143,5 +119,5 @@ func splitLabel(s string) (label, value string, ok bool) {
 // cleanName is an indicator category as written, without a weight note or
 // spaces: "产出指标 (50分)" → "产出指标".
 func cleanName(s string) string {
-	return strings.TrimSpace(labelNotes.ReplaceAllString(normalize(s), ""))
+	return strings.TrimSpace(labelNotes.ReplaceAllString(formulas.Normalize(s), ""))
 }

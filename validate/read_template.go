@@ -113,7 +113,7 @@ func dropEmptyTail(inds []form.Indicator) []form.Indicator {
 
 // unitIn is 万元 or 元 when a label states it.
 func unitIn(t string) string {
-	t = normalize(t)
+	t = formulas.Normalize(t)
 	switch {
 	case strings.Contains(t, "万元"):
 		return "万元"

@@ -292,15 +292,6 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
-// TestNormalizeMatchesFormulas keeps the reader's copy of Normalize in step.
-func TestNormalizeMatchesFormulas(t *testing.T) {
-	for _, s := range []string{"其中：当年财政拨款", "项 目\t名称", "（2024年度）", "＞＝95％", "总　分\r\n", "a\u00a0b", "ＡＢＣ１２"} {
-		if got, want := normalize(s), formulas.Normalize(s); got != want {
-			t.Errorf("normalize(%q) = %q, formulas.Normalize = %q", s, got, want)
-		}
-	}
-}
-
 // BenchmarkReadParallel is the batch case: workbooks read on every core.
 func BenchmarkReadParallel(b *testing.B) {
 	x := newXL(b)
