@@ -134,6 +134,20 @@ func TestParse(t *testing.T) {
 		{"未达成指标且效果较差", OpNone, "", "", LevelMissed},
 		{"及时", OpNone, "", "", LevelNone},
 		{"< 5 (次)", OpLT, "5", "次", 0},
+		// Spellings real forms use (FORM.md, Values as people write them).
+		{"≧735人次", OpGE, "735", "人次", 0},
+		{"≦5%", OpLE, "5", "%", 0},
+		{"═100%", OpEQ, "100", "%", 0},
+		{"＝100%", OpEQ, "100", "%", 0},
+		{"不低于95%", OpGE, "95", "%", 0},
+		{"不少于50个", OpGE, "50", "个", 0},
+		{"达到100%", OpGE, "100", "%", 0},
+		{"95%以上", OpGE, "95", "%", 0},
+		{"90%及以上", OpGE, "90", "%", 0},
+		{"不高于17.52万元", OpLE, "17.52", "万元", 0},
+		{"不超过3天", OpLE, "3", "天", 0},
+		{"5万元以下", OpLE, "5", "万元", 0},
+		{"达到预期效果", OpNone, "", "", LevelMet},
 	}
 	for _, c := range cases {
 		v, err := Parse(c.in)
@@ -146,6 +160,24 @@ func TestParse(t *testing.T) {
 		}
 		if c.num != "" && (v.Num == nil || !v.Num.Equal(d(c.num))) {
 			t.Errorf("%s: num %v", c.in, v.Num)
+		}
+	}
+	for _, in := range []string{"43.2", "3807人"} {
+		if v, err := Parse(in); err != nil || !v.Bare || v.Op != OpNone {
+			t.Errorf("%s: bare %v op %v err %v", in, v.Bare, v.Op, err)
+		}
+	}
+	if v, _ := Parse("≥43.2"); v.Bare {
+		t.Error("≥43.2 read as bare")
+	}
+	for _, in := range []string{"11月底前", "年底前", "12月31日前", "2024年12月底前", "6月前完成", "年内完成"} {
+		if v, err := Parse(in); err != nil || !v.Deadline || v.Num != nil {
+			t.Errorf("%s: deadline %v num %v err %v", in, v.Deadline, v.Num, err)
+		}
+	}
+	for _, in := range []string{"完成", "2024年", "12个月", "≥12月"} {
+		if v, _ := Parse(in); v.Deadline {
+			t.Errorf("%s read as a deadline", in)
 		}
 	}
 	for _, bad := range []string{"≥", "≥abc", ">=1.2.3(%)x9"} {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/width"
@@ -36,9 +37,9 @@ var opSpellings = []struct {
 	s  string
 	op Op
 }{
-	{">=", OpGE}, {"≥", OpGE}, {"≧", OpGE}, {"=>", OpGE}, {"不低于", OpGE}, {"不少于", OpGE}, {"大于等于", OpGE},
-	{"<=", OpLE}, {"≤", OpLE}, {"≦", OpLE}, {"=<", OpLE}, {"不高于", OpLE}, {"不超过", OpLE}, {"不多于", OpLE}, {"小于等于", OpLE},
-	{">", OpGT}, {"大于", OpGT}, {"<", OpLT}, {"小于", OpLT}, {"=", OpEQ}, {"等于", OpEQ},
+	{">=", OpGE}, {"≥", OpGE}, {"≧", OpGE}, {"=>", OpGE}, {"不低于", OpGE}, {"不少于", OpGE}, {"不小于", OpGE}, {"大于等于", OpGE}, {"达到", OpGE},
+	{"<=", OpLE}, {"≤", OpLE}, {"≦", OpLE}, {"=<", OpLE}, {"不高于", OpLE}, {"不超过", OpLE}, {"不多于", OpLE}, {"不大于", OpLE}, {"小于等于", OpLE},
+	{">", OpGT}, {"大于", OpGT}, {"<", OpLT}, {"小于", OpLT}, {"=", OpEQ}, {"═", OpEQ}, {"等于", OpEQ},
 	// Full-width forms: Parse folds them away first, but the template's
 	// Excel formulas see the raw text.
 	{"＞＝", OpGE}, {"＜＝", OpLE}, {"＞", OpGT}, {"＜", OpLT}, {"＝", OpEQ},
@@ -92,6 +93,37 @@ type Value struct {
 	Unit   string           // "%", "项", "万元/年"; "" when none
 	Text   string           // the normalised text
 	Level  Level            // for qualitative actuals
+	// Bare is set for a number written with no operator (43.2, 3807人);
+	// on a target the checks read it as ≥ (≤ under 成本指标) and say so.
+	Bare bool
+	// Deadline is set for a time target (11月底前, 年底前, 12月31日前):
+	// met or not, like a qualitative one.
+	Deadline bool
+}
+
+// wordOp reports whether an operator is spelled in words: it counts only
+// before a number (达到预期 is a qualitative target).
+func wordOp(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 0x4E00 && r <= 0x9FFF
+}
+
+// opSuffixes are operators written after the figure: 95%以上, 5万元以下.
+var opSuffixes = []struct {
+	s  string
+	op Op
+}{{"及以上", OpGE}, {"以上", OpGE}, {"及以下", OpLE}, {"以下", OpLE}}
+
+// deadlineRe is a time target: an optional year, month and day (or 底,
+// 末, a 旬) followed by 前; 年底前 and 年内 too.
+var deadlineRe = regexp.MustCompile(`^(?:(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号]|[底末]|[上中下]旬)?|年[底末]|年内)(?:以|之)?前?(?:完成|前完成)?$`)
+
+// IsDeadline reports whether normalised text t is a time target.
+func IsDeadline(t string) bool {
+	if !strings.ContainsAny(t, "年月日号底末旬内") || !strings.ContainsAny(t, "前内底末") {
+		return false
+	}
+	return deadlineRe.MatchString(t)
 }
 
 // Numeric reports whether the value carries a number.
@@ -136,9 +168,16 @@ func Parse(s string) (Value, error) {
 	if t == "" {
 		return v, ErrEmpty
 	}
+	if IsDeadline(t) {
+		v.Deadline = true
+		return v, nil
+	}
 	rest := t
 	for _, o := range opSpellings {
 		if strings.HasPrefix(rest, o.s) {
+			if wordOp(o.s) && numRe.FindString(rest[len(o.s):]) == "" {
+				break
+			}
 			v.Op, rest = o.op, rest[len(o.s):]
 			break
 		}
@@ -159,13 +198,22 @@ func Parse(s string) (Value, error) {
 	if i := strings.IndexByte(m, '.'); i >= 0 {
 		v.Places = int32(len(m) - i - 1)
 	}
-	unit := strings.Trim(rest[len(m):], "()[]")
-	unit = strings.TrimSuffix(unit, "以上")
-	unit = strings.TrimSuffix(unit, "以下")
+	unit := rest[len(m):]
+	for _, o := range opSuffixes {
+		if u, ok := strings.CutSuffix(unit, o.s); ok {
+			unit = u
+			if v.Op == OpNone {
+				v.Op = o.op
+			}
+			break
+		}
+	}
+	unit = strings.Trim(unit, "()[]")
 	if strings.ContainsAny(unit, "0123456789") {
 		return v, fmt.Errorf("%q: 单位中含有数字", s)
 	}
 	v.Unit = unit
+	v.Bare = v.Op == OpNone
 	return v, nil
 }
 

@@ -216,6 +216,9 @@ func (c *calc) readRows() {
 		r.na = c.p.Rescale && notApplicable(ind)
 		r.tv, r.tErr = formulas.Parse(cellText(ind.Target))
 		r.av, r.aErr = formulas.Parse(cellText(ind.Actual))
+		if r.tErr == nil && r.tv.Bare {
+			r.tv.Op = bareOp(ind)
+		}
 		c.rows = append(c.rows, r)
 	}
 }
@@ -226,6 +229,15 @@ func cellText(c form.Cell) string {
 		return c.Num.StringFixed(c.Places)
 	}
 	return c.Text
+}
+
+// bareOp is how a target with a number and no operator is read (FORM.md):
+// ≥, or ≤ under 成本指标 (一级 or 二级), where less is better.
+func bareOp(ind *form.Indicator) formulas.Op {
+	if catLabel(ind.L1.Text) == "成本指标" || catLabel(ind.L2.Text) == "成本指标" {
+		return formulas.OpLE
+	}
+	return formulas.OpGE
 }
 
 func blankRow(ind *form.Indicator) bool {
