@@ -22,6 +22,20 @@ type SummaryBook struct {
 	forms    [][]any
 	findings [][]any
 	rules    map[string]*ruleCount
+	extra    []extraSheet
+}
+
+// extraSheet is a sheet another package adds (the round's 回收进度).
+type extraSheet struct {
+	name, table string
+	head        []string
+	rows        [][]any
+}
+
+// AddSheet adds a sheet written after the summary's own; table names its
+// Excel table (letters only).
+func (s *SummaryBook) AddSheet(name, table string, head []string, rows [][]any) {
+	s.extra = append(s.extra, extraSheet{name, table, head, rows})
 }
 
 type ruleCount struct {
@@ -135,6 +149,14 @@ func (s *SummaryBook) Write(w io.Writer) error {
 		{words.forms, words.formHead, s.forms, "Forms"},
 		{words.findings, words.findHead, s.findings, "Findings"},
 		{words.rules, words.ruleHead, s.ruleRows(), "Rules"},
+	}
+	for _, x := range s.extra {
+		sheets = append(sheets, struct {
+			name  string
+			head  []string
+			rows  [][]any
+			table string
+		}{x.name, x.head, x.rows, x.table})
 	}
 	for _, sh := range sheets {
 		if _, err := f.NewSheet(sh.name); err != nil {
