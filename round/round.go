@@ -19,14 +19,14 @@ type State string
 
 // The states, in the order a department works through them.
 const (
-	Missing    State = "未交"    // not returned
-	Clean      State = "合格"    // returned without errors
-	Faulty     State = "需退回"   // returned with errors
-	Tampered   State = "模板被改"  // a tpl.* finding: the preset content was changed
-	Duplicate  State = "重复"    // several returns; the newest counts
-	Unlisted   State = "不在清单"  // a form of no project of the spec
-	Unreadable State = "无法读取"  // a file that could not be read
-	Accepted   State = "定稿"    // accepted by the department (portal)
+	Missing    State = "未交"   // not returned
+	Clean      State = "合格"   // returned without errors
+	Faulty     State = "需退回"  // returned with errors
+	Tampered   State = "模板被改" // a tpl.* finding: the preset content was changed
+	Duplicate  State = "重复"   // several returns; the newest counts
+	Unlisted   State = "不在清单" // a form of no project of the spec
+	Unreadable State = "无法读取" // a file that could not be read
+	Accepted   State = "定稿"   // accepted by the department (portal)
 )
 
 // Open reports whether s still needs the department's or the unit's
