@@ -3,11 +3,7 @@
 // reader fills it, and the checks read it.
 package form
 
-import (
-	"fmt"
-
-	"github.com/shopspring/decimal"
-)
+import "github.com/shopspring/decimal"
 
 // Cell is one field as found in a workbook.
 type Cell struct {
@@ -112,35 +108,10 @@ type Fingerprint struct {
 	Fields map[string]string `json:"fields,omitempty"`
 }
 
-// Field keys name every field of a form, for the fingerprint that maps
-// them to cells. Indicator keys are "ind.<i>.<col>" with i from 0.
-var fundCols = []string{"label", "initial", "budget", "exec", "weight", "rate", "score"}
-var indCols = []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"}
-
-// Cells returns every field of f by its key, as pointers so a reader or
-// writer can fill them in place.
+// Cells returns every field of f by its key as stored (Key.String), as
+// pointers so a reader or writer can fill them in place.
 func (f *Form) Cells() map[string]*Cell {
-	m := map[string]*Cell{
-		"title": &f.Title, "year": &f.Year, "project": &f.Project,
-		"department": &f.Department, "unit": &f.Unit, "funds.label": &f.FundsLabel,
-		"goal": &f.Goal, "done": &f.Done,
-		"total.weight": &f.TotalWeight, "total.score": &f.TotalScore, "grade": &f.Grade,
-	}
-	for i := range f.Funds {
-		r := &f.Funds[i]
-		for j, c := range []*Cell{&r.Label, &r.Initial, &r.Budget, &r.Exec, &r.Weight, &r.Rate, &r.Score} {
-			m[fmt.Sprintf("funds.%d.%s", i, fundCols[j])] = c
-		}
-	}
-	for i := range f.Indicators {
-		r := &f.Indicators[i]
-		for j, c := range r.cells() {
-			m[fmt.Sprintf("ind.%d.%s", i, indCols[j])] = c
-		}
-	}
+	m := make(map[string]*Cell, len(HeadFields)+NumFunds*len(FundCols)+len(f.Indicators)*len(IndCols))
+	f.Each(func(k Key, c *Cell) { m[k.String()] = c })
 	return m
-}
-
-func (r *Indicator) cells() []*Cell {
-	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason}
 }

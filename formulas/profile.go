@@ -9,6 +9,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
+
+	"github.com/xlsxeval/xlsxeval/form"
 )
 
 // Band is one grade band: totals at or above Min (and below the band
@@ -38,7 +40,8 @@ type Profile struct {
 	L1Weights map[string]decimal.Decimal `json:"l1_weights,omitempty" yaml:"l1_weights,omitempty"`
 	// Rescale leaves indicators marked 不适用 out and rescales the total to 100.
 	Rescale bool `json:"rescale" yaml:"rescale"`
-	// Synonyms maps a canonical label to other spellings regions use.
+	// Synonyms maps a canonical label to other spellings this region uses,
+	// besides those the field catalogue (form.Spellings) knows.
 	Synonyms map[string][]string `json:"synonyms,omitempty" yaml:"synonyms,omitempty"`
 }
 
@@ -65,29 +68,6 @@ func Default() *Profile {
 			{"产出指标", []string{"数量指标", "质量指标", "时效指标", "成本指标"}},
 			{"效益指标", []string{"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"}},
 			{"满意度指标", []string{"服务对象满意度指标"}},
-		},
-		Synonyms: map[string][]string{
-			"项目名称":        {"项目"},
-			"主管部门":        {"主管单位", "预算部门"},
-			"实施单位":        {"执行单位", "项目实施单位"},
-			"年度资金总额":      {"资金总额", "合计"},
-			"当年财政拨款":      {"本年财政拨款", "财政拨款", "其中当年财政拨款", "其中本年财政拨款", "其中财政拨款"},
-			"上年结转资金":      {"上年结转", "结转资金"},
-			"其他资金":        {"其他"},
-			"年初预算数":       {"年初预算"},
-			"全年预算数":       {"调整后预算数", "全年预算", "预算数"},
-			"全年执行数":       {"执行数", "全年执行", "实际执行数"},
-			"分值":          {"分数", "权重"},
-			"执行率":         {"执行率(%)", "预算执行率"},
-			"得分":          {"评分"},
-			"年度指标值":       {"指标值", "目标值", "年度目标值"},
-			"实际完成值":       {"完成值", "全年实际值", "实际值"},
-			"偏差原因分析及改进措施": {"偏差原因分析", "偏差原因", "未完成原因分析", "原因分析及改进措施"},
-			"总分":          {"合计", "总计", "总得分"},
-			"评分等级":        {"等级", "自评等级", "绩效等级"},
-			"一级指标":        {},
-			"二级指标":        {},
-			"三级指标":        {},
 		},
 	}
 }
@@ -146,7 +126,8 @@ func (p *Profile) L2Allowed(l1, l2 string) (known, ok bool) {
 	return false, false
 }
 
-// Labels returns the canonical label and its synonyms.
+// Labels returns the canonical label, the catalogue's synonyms and the
+// profile's own.
 func (p *Profile) Labels(canonical string) []string {
-	return append([]string{canonical}, p.Synonyms[canonical]...)
+	return append(form.Spellings(canonical), p.Synonyms[canonical]...)
 }

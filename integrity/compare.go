@@ -3,7 +3,6 @@ package integrity
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/xlsxeval/xlsxeval/form"
 )
@@ -82,17 +81,13 @@ type recInd struct {
 
 func (r *recInd) preset() bool { return len(r.fields) > 0 }
 
-// indKey splits "ind.3.target" into 3, "target".
+// indKey reads "ind.3.target" as 3, "target".
 func indKey(key string) (int, string, bool) {
-	p := strings.Split(key, ".")
-	if len(p) != 3 || p[0] != "ind" {
+	k, ok := form.ParseKey(key)
+	if !ok || k.Group != form.GroupInd {
 		return 0, "", false
 	}
-	var i int
-	if _, err := fmt.Sscan(p[1], &i); err != nil {
-		return 0, "", false
-	}
-	return i, p[2], true
+	return k.Index, k.Field.Key, true
 }
 
 func (c *comparer) ind(i, row int) *recInd {
@@ -242,7 +237,7 @@ func (c *comparer) fields() {
 			continue
 		}
 		if r.match < 0 {
-			c.out = append(c.out, Diff{Kind: Changed, Key: fmt.Sprintf("ind.%d.l3", r.i),
+			c.out = append(c.out, Diff{Kind: Changed, Key: form.Key{Field: form.FL3, Group: form.GroupInd, Index: r.i}.String(),
 				Cell: WithRow("C1", c.row(r.row)), Expected: r.fields["l3"].Value, Note: NoteDeleted})
 			continue
 		}
@@ -282,7 +277,7 @@ func (c *comparer) added() {
 		if ref == "" {
 			ref = fmt.Sprintf("C%d", x.Row)
 		}
-		c.out = append(c.out, Diff{Kind: Changed, Key: fmt.Sprintf("ind.%d.l3", j), Cell: ref, Found: x.L3.Text, Note: NoteAdded})
+		c.out = append(c.out, Diff{Kind: Changed, Key: form.Key{Field: form.FL3, Group: form.GroupInd, Index: j}.String(), Cell: ref, Found: x.L3.Text, Note: NoteAdded})
 	}
 }
 

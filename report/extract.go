@@ -18,40 +18,35 @@ import (
 // for people.
 type Column struct{ Key, ZH, EN string }
 
-var fundKeys = [form.NumFunds]struct{ key, zh, en string }{
-	{"total", "资金总额", "total"}, {"current", "当年财政拨款", "current"},
-	{"carry", "上年结转", "carry"}, {"other", "其他资金", "other"},
-}
+// col is an extract column named after a catalogue field.
+func col(key string, f *form.Field) Column { return Column{key, f.Label, f.En} }
 
 // ExtractColumns are the columns of the extract table, in order: the
 // form's header and funds (repeated on each of its rows), then one
-// indicator per row.
+// indicator per row. Names come from the field catalogue.
 func ExtractColumns() []Column {
 	cols := []Column{
-		{"file", "文件", "file"}, {"sheet", "工作表", "sheet"}, {"year", "年度", "year"},
-		{"project", "项目名称", "project"}, {"department", "主管部门", "department"}, {"unit", "实施单位", "unit"},
+		{"file", "文件", "file"}, {"sheet", "工作表", "sheet"}, col("year", form.FYear),
+		col("project", form.FProject), col("department", form.FDepartment), col("unit", form.FUnit),
 		{"amount_unit", "金额单位", "amount unit"},
 	}
-	for _, f := range fundKeys {
-		for _, c := range []struct{ key, zh, en string }{
-			{"initial", "年初预算数", "initial budget"}, {"budget", "全年预算数", "budget"},
-			{"exec", "全年执行数", "executed"}, {"rate", "执行率(%)", "rate (%)"},
-		} {
-			cols = append(cols, Column{f.key + "_" + c.key, f.zh + "-" + c.zh, f.en + " " + c.en})
+	for _, r := range form.FundRows {
+		for _, c := range []*form.Field{form.FFundInitial, form.FFundBudget, form.FFundExec, form.FFundRate} {
+			cols = append(cols, Column{r.Key + "_" + c.Key, r.Label + "-" + c.Label, r.En + " " + c.En})
 		}
 	}
 	return append(cols,
 		Column{"funds_weight", "资金分值", "funds weight"}, Column{"funds_score", "资金得分", "funds score"},
-		Column{"goal", "预期目标", "goal"}, Column{"done", "实际完成情况", "achieved"},
-		Column{"total_score", "总分", "total score"}, Column{"grade", "评分等级", "grade"},
+		col("goal", form.FGoal), col("done", form.FDone),
+		col("total_score", form.FTotal), col("grade", form.FGrade),
 		Column{"ind_no", "指标序号", "indicator no."},
-		Column{"l1", "一级指标", "level 1"}, Column{"l2", "二级指标", "level 2"}, Column{"l3", "三级指标", "level 3"},
-		Column{"target", "年度指标值", "target"}, Column{"target_op", "目标运算符", "target operator"},
+		col("l1", form.FL1), col("l2", form.FL2), col("l3", form.FL3),
+		col("target", form.FTarget), Column{"target_op", "目标运算符", "target operator"},
 		Column{"target_value", "目标数值", "target value"}, Column{"target_unit", "目标单位", "target unit"},
-		Column{"actual", "实际完成值", "actual"}, Column{"actual_value", "实际数值", "actual value"},
+		col("actual", form.FActual), Column{"actual_value", "实际数值", "actual value"},
 		Column{"actual_unit", "实际单位", "actual unit"}, Column{"actual_level", "完成程度", "completion level"},
-		Column{"weight", "分值", "weight"}, Column{"score", "得分", "score"},
-		Column{"reason", "偏差原因分析及改进措施", "deviation reason"},
+		col("weight", form.FWeight), col("score", form.FScore),
+		col("reason", form.FReason),
 	)
 }
 

@@ -1,8 +1,9 @@
 package validate
 
 import (
-	"sort"
 	"strings"
+
+	"github.com/xlsxeval/xlsxeval/form"
 )
 
 // excelErrors are the error values a spreadsheet shows in a cell.
@@ -15,16 +16,13 @@ var cellError = &Check{
 	Doc:   "单元格显示错误值 (#VALUE!、#DIV/0!、#REF! 等)",
 	DocEn: "a cell shows a spreadsheet error value (#VALUE!, #DIV/0!, #REF!, ...)",
 	Run: func(p *Pass) {
-		cells := p.Form.Cells()
-		keys := make([]string, 0, len(cells))
-		for k, c := range cells {
+		var bad []*form.Cell // in catalogue order: head, funds, indicators
+		p.Form.Each(func(_ form.Key, c *form.Cell) {
 			if c.Found() && isExcelError(c.Text) {
-				keys = append(keys, k)
+				bad = append(bad, c)
 			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			c := cells[k]
+		})
+		for _, c := range bad {
 			p.flagDefault(c.Ref, "", c.Text, say(
 				"单元格显示错误值 %s: 公式出错, 或内容以 = 开头被当作公式; 请改正 (文字请以 ' 开头输入, 如 '=100%%)",
 				"the cell shows the error value %s: a broken formula, or text starting with = taken for one; fix it (type text with a leading ', e.g. '=100%%)",

@@ -71,10 +71,15 @@ func shownText(c form.Cell) string {
 	return ""
 }
 
-// Labels of the funds block, for messages.
-var fundRowNames = [form.NumFunds]msg{
-	{"年度资金总额", "total funds"}, {"当年财政拨款", "current-year appropriation"},
-	{"上年结转资金", "carry-over"}, {"其他资金", "other funds"},
-}
+// fieldMsg names a catalogue field in messages.
+func fieldMsg(f *form.Field) msg { return msg{f.Label, f.En} }
 
-var colNames = [numCols]msg{{"年初预算数", "initial budget"}, {"全年预算数", "full-year budget"}, {"全年执行数", "full-year spending"}}
+// Labels of the funds block, for messages, from the catalogue.
+var fundRowNames = func() (out [form.NumFunds]msg) {
+	for i, f := range form.FundRows {
+		out[i] = fieldMsg(f)
+	}
+	return out
+}()
+
+var colNames = [numCols]msg{fieldMsg(form.FFundInitial), fieldMsg(form.FFundBudget), fieldMsg(form.FFundExec)}

@@ -141,11 +141,11 @@ func readByLabels(g *grid, from int) (*form.Form, int) {
 // lastRow is the lowest row (0-based) any field of fm was found in.
 func lastRow(fm *form.Form) int {
 	m := -1
-	for _, c := range fm.Cells() {
+	fm.Each(func(_ form.Key, c *form.Cell) {
 		if c.Found() {
 			m = max(m, rowOf(c.Ref))
 		}
-	}
+	})
 	for _, ind := range fm.Indicators {
 		m = max(m, ind.Row-1)
 	}

@@ -6,37 +6,43 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-// Canonical labels of the form. Regions' other spellings come from the
-// profile's synonyms.
-const (
-	lProject    = "项目名称"
-	lDepartment = "主管部门"
-	lUnit       = "实施单位"
-	lFunds      = "项目资金"
-	lInitial    = "年初预算数"
-	lBudget     = "全年预算数"
-	lExec       = "全年执行数"
-	lWeight     = "分值"
-	lRate       = "执行率"
-	lScore      = "得分"
-	lGoals      = "年度总体目标"
-	lGoal       = "预期目标"
-	lDone       = "实际完成情况"
-	lL1         = "一级指标"
-	lL2         = "二级指标"
-	lL3         = "三级指标"
-	lTarget     = "年度指标值"
-	lActual     = "实际完成值"
-	lReason     = "偏差原因分析及改进措施"
-	lTotal      = "总分"
-	lGrade      = "评分等级"
+// Canonical labels of the form, from the field catalogue. Regions' other
+// spellings come from the catalogue, the layout and the profile.
+var (
+	lProject    = form.FProject.Label
+	lDepartment = form.FDepartment.Label
+	lUnit       = form.FUnit.Label
+	lFunds      = form.FFundsLabel.Label
+	lInitial    = form.FFundInitial.Label
+	lBudget     = form.FFundBudget.Label
+	lExec       = form.FFundExec.Label
+	lWeight     = form.FWeight.Label
+	lRate       = form.FFundRate.Label
+	lScore      = form.FScore.Label
+	lGoals      = form.SGoals.Label
+	lGoal       = form.FGoal.Label
+	lDone       = form.FDone.Label
+	lL1         = form.FL1.Label
+	lL2         = form.FL2.Label
+	lL3         = form.FL3.Label
+	lTarget     = form.FTarget.Label
+	lActual     = form.FActual.Label
+	lReason     = form.FReason.Label
+	lTotal      = form.FTotal.Label
+	lGrade      = form.FGrade.Label
 )
 
 // fundLabels are the fund rows' labels in form.Fund* order.
-var fundLabels = [...]string{"年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"}
+var fundLabels = func() (out [form.NumFunds]string) {
+	for i, f := range form.FundRows {
+		out[i] = f.Label
+	}
+	return out
+}()
 
 var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, lBudget, lExec,
 	lWeight, lRate, lScore, lGoals, lGoal, lDone, lL1, lL2, lL3, lTarget, lActual, lReason,

@@ -1,9 +1,6 @@
 package validate
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/integrity"
 )
@@ -113,28 +110,17 @@ func changedMsg(fm *form.Form, d integrity.Diff) msg {
 	return say("模板预设的%s被改动: 应为 %s, 实为 %s", "preset %s changed: should be %s, found %s", what, d.Expected, d.Found)
 }
 
-// fieldName names a field key for messages.
+// fieldName names a field key for messages; a funds amount by its row
+// and column, the budget weight as such.
 func fieldName(fm *form.Form, key string) msg {
-	names := map[string]msg{
-		"project": {"项目名称", "project name"}, "department": {"主管部门", "department"}, "unit": {"实施单位", "implementing unit"},
-		"year": {"年度", "year"}, "goal": {"预期目标", "expected goal"}, "funds.0.weight": {"预算执行率分值", "budget execution weight"},
-		"l1": {"一级指标", "level-1 indicator"}, "l2": {"二级指标", "level-2 indicator"}, "l3": {"三级指标", "level-3 indicator"},
-		"target": {"年度指标值", "target"}, "weight": {"分值", "weight"},
+	k, ok := form.ParseKey(key)
+	switch {
+	case !ok:
+		return msg{key, key}
+	case k.Group == form.GroupFunds && k.Field == form.FFundWeight:
+		return msg{"预算执行率分值", "budget execution weight"}
+	case k.Group == form.GroupFunds:
+		return say("%s%s", "%s %s", fundRowNames[k.Index], fieldMsg(k.Field))
 	}
-	if m, ok := names[key]; ok {
-		return m
-	}
-	p := strings.Split(key, ".")
-	if len(p) == 3 && p[0] == "funds" {
-		var i int
-		fmt.Sscan(p[1], &i)
-		col := map[string]msg{"initial": colNames[0], "budget": colNames[1], "exec": colNames[2]}[p[2]]
-		if i >= 0 && i < form.NumFunds {
-			return say("%s%s", "%s %s", fundRowNames[i], col)
-		}
-	}
-	if len(p) == 3 && p[0] == "ind" {
-		return names[p[2]]
-	}
-	return msg{key, key}
+	return fieldMsg(k.Field)
 }
