@@ -319,8 +319,10 @@ func (a *annotator) writeResults(path string, findings []validate.Finding) error
 			return err
 		}
 	}
-	orient, one, zero, fit := "landscape", 1, 0, true
-	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+	// A4 (paper size 9) landscape, one page wide, as the form prints;
+	// excelize's default paper is Letter.
+	a4, orient, one, zero, fit := 9, "landscape", 1, 0, true
+	if err := f.SetPageLayout(s, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
 		return err
 	}
 	if err := f.SetSheetProps(s, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {

@@ -333,3 +333,23 @@ func xmlFills(t *testing.T, path string) map[int]string {
 	}
 	return out
 }
+
+// TestAnnotatePrintsA4 checks the results sheet prints A4 landscape, one
+// page wide (excelize's default paper is Letter).
+func TestAnnotatePrintsA4(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "annotated.xlsx")
+	annotated(t, faultyBook(t, dir), out, ZH)
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pl, err := f.GetPageLayout(ResultSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+		t.Fatalf("page layout %+v, want A4 (9) landscape, one page wide", pl)
+	}
+}
