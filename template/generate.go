@@ -1,7 +1,6 @@
 package template
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -152,20 +151,12 @@ func eachParallel(n int, do func(i int)) {
 func buildEach(prs []*Project, o Options) ([][]byte, error) {
 	books := make([][]byte, len(prs))
 	errs := make([]error, len(prs))
-	protos := protosFor(prs, o)
-	bufs := make(chan *zipBuf, runtime.NumCPU())
 	eachParallel(len(prs), func(i int) {
-		var zb *zipBuf
-		select {
-		case zb = <-bufs:
-		default:
-			zb = &zipBuf{}
+		w, err := Build(prs[i:i+1], o)
+		if err == nil {
+			books[i], err = w.Bytes()
 		}
-		books[i], errs[i] = buildOne(prs[i], o, protos, zb)
-		select {
-		case bufs <- zb:
-		default:
-		}
+		errs[i] = err
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -173,46 +164,6 @@ func buildEach(prs []*Project, o Options) ([][]byte, error) {
 		}
 	}
 	return books, nil
-}
-
-// protosFor builds the prototype of every row count among prs, or none
-// when the forms are signed (the seal is written by excelize).
-func protosFor(prs []*Project, o Options) map[int]*proto {
-	protos := map[int]*proto{}
-	if !o.SignKey.IsZero() {
-		return protos
-	}
-	for _, pr := range prs {
-		rows := NewLayout(len(pr.Indicators), o.Profile).Rows
-		if _, ok := protos[rows]; ok {
-			continue
-		}
-		// Without a prototype, projects of this size take the excelize
-		// path, which reports the error.
-		p, _ := newProto(rows, o)
-		protos[rows] = p
-	}
-	return protos
-}
-
-// buildOne writes the workbook of one project: from its prototype when
-// there is one and the project allows, else through excelize.
-func buildOne(pr *Project, o Options, protos map[int]*proto, zb *zipBuf) ([]byte, error) {
-	sheet := SheetName(pr.Name, map[string]bool{})
-	if p := protos[NewLayout(len(pr.Indicators), o.Profile).Rows]; p != nil {
-		b, err := p.build(pr, sheet, o, zb)
-		if !errors.Is(err, errSlow) {
-			if err != nil {
-				return nil, fmt.Errorf("项目 %q: %w", pr.Name, err)
-			}
-			return b, nil
-		}
-	}
-	w, err := Build([]*Project{pr}, o)
-	if err != nil {
-		return nil, err
-	}
-	return w.Bytes()
 }
 
 // FromSpecFile reads and validates the spec at path, then writes its

@@ -47,8 +47,8 @@ func (s *sheetWriter) indicatorRow(i int) {
 		s.set(Cell(colB, r), nil, st.text)
 	}
 	s.set(Cell(colC, r), x.L3, s.given(x.L3, st.textIn, st.labelL))
-	s.set(Cell(colD, r), x.Target, s.given(x.Target, st.textIn, st.text))
-	s.set(Cell(colE, r), x.Actual, st.textIn)
+	s.set(Cell(colD, r), x.Target, s.given(x.Target, st.textAt, st.text))
+	s.set(Cell(colE, r), x.Actual, st.textAt)
 	wStyle := st.numIn
 	if s.pr != nil && x.Weight != nil {
 		wStyle = st.num
@@ -58,7 +58,7 @@ func (s *sheetWriter) indicatorRow(i int) {
 	s.set(Cell(colH, r), x.Reason, st.textIn)
 	s.helpers(i, x)
 	h := max(20, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
-	s.rowHeight(r, h)
+	s.autoHeight(r, h)
 }
 
 // sameL1 and sameL2 report whether indicator i continues the category of
@@ -172,12 +172,7 @@ func (s *sheetWriter) helpers(i int, x *Indicator) {
 	if err != nil && s.err == nil {
 		s.err = err
 	}
-	var fs [6]string
-	if i < len(s.w.rowFormulas) {
-		fs = s.w.rowFormulas[i]
-	} else {
-		fs = helperFormulas(p, r)
-	}
+	fs := helperFormulas(p, r)
 	for k, v := range []any{h.Op, h.OpLen, h.T, h.A, h.Level, h.Cap} {
 		s.formula(c(colOp+k), fs[k], v, st.helper)
 	}
@@ -307,18 +302,19 @@ func (s *sheetWriter) rowValidations(i int) {
 	tv, err := formulas.Parse(x.Target)
 	if x.Target != "" && err == nil && tv.Num == nil {
 		s.dv(c(colE), func(dv *excelize.DataValidation) error {
+			// The levels offered, other words (及时, 健全) accepted
+			// without an alert: they read as met when they repeat the target.
 			dv.SetSqrefDropList(nameLevels)
-			dv.SetInput("实际完成值", "定性指标: 请选择 "+strings.Join(formulas.LevelChoices(), " / ")+"。")
-			dv.SetError(excelize.DataValidationErrorStyleWarning, "完成情况", "定性指标请从下拉列表中选择完成程度。")
+			dv.SetInput("实际完成值", "定性指标: 请选择 "+strings.Join(formulas.LevelChoices(), " / ")+", 或填写与指标值相同的文字。")
 			return nil
 		})
 		return
 	}
 	s.dv(c(colE), func(dv *excelize.DataValidation) error {
 		if x.Target == "" {
-			// The target is typed later: offer the levels, accept numbers.
+			// The target is typed later: offer the levels, accept
+			// numbers without an alert (no error message is shown).
 			dv.SetSqrefDropList(nameLevels)
-			dv.SetError(excelize.DataValidationErrorStyleInformation, "实际完成值", "数值指标请按指标值的写法填写; 定性指标请选择完成程度。")
 		}
 		dv.SetInput("实际完成值", "写法与指标值一致, 如 10.00(项)、89.00(%); 定性指标填 "+strings.Join(formulas.LevelChoices(), " / ")+"。")
 		return nil
@@ -344,7 +340,7 @@ func (s *sheetWriter) conditional() {
 	rg := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
 	ref := func(c int) string { return "$" + Cell(c, first) }
 	cf := func(sqref, formula string, style int) {
-		if s.err == nil && !s.fast {
+		if s.err == nil {
 			s.err = s.w.File.SetConditionalFormat(s.sheet, sqref, []excelize.ConditionalFormatOptions{
 				{Type: "formula", Criteria: formula, Format: &style}})
 		}
@@ -359,7 +355,7 @@ func (s *sheetWriter) conditional() {
 // repeated on every printed page.
 func (s *sheetWriter) page() {
 	f, lay := s.w.File, s.lay
-	if s.err != nil || s.fast {
+	if s.err != nil {
 		return
 	}
 	// One page wide; a form of the usual size also one page high, as
@@ -388,7 +384,7 @@ func (s *sheetWriter) page() {
 }
 
 func (s *sheetWriter) protect() {
-	if s.err == nil && !s.fast {
+	if s.err == nil {
 		s.err = s.w.File.ProtectSheet(s.sheet, &excelize.SheetProtectionOptions{
 			Password: s.w.Password, SelectLockedCells: true, SelectUnlockedCells: true, FormatRows: true,
 		})

@@ -3,11 +3,15 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -21,33 +25,50 @@ import (
 // values of formula cells) and returns the .xlsx file.
 func (w *Workbook) Bytes() ([]byte, error) {
 	f := w.File
-	if err := form.WriteFingerprints(f, w.fps); err != nil {
-		return nil, err
-	}
-	if err := w.seal(); err != nil {
-		return nil, err
-	}
-	on := true
-	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &on}); err != nil {
-		return nil, err
-	}
-	if len(w.fps) > 0 {
-		if idx, _ := f.GetSheetIndex("Sheet1"); idx >= 0 && w.cache["Sheet1"] == nil {
-			if err := f.DeleteSheet("Sheet1"); err != nil {
-				return nil, err
-			}
+	if !w.finished {
+		if err := w.finish(); err != nil {
+			return nil, err
 		}
-		idx, _ := f.GetSheetIndex(w.fps[0].Sheet)
-		f.SetActiveSheet(idx)
+		w.finished = true
 	}
+	f.SetZipWriter(func(o io.Writer) excelize.ZipWriter { return storedZip{zip.NewWriter(o)} })
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, err
 	}
-	if w.noCache {
-		return buf.Bytes(), nil
-	}
 	return w.withCache(buf.Bytes())
+}
+
+// finish adds what follows the forms: the lists and fingerprint sheets
+// after them (the form is the first tab), the seal, recalculation on
+// load, and a locked structure so hidden sheets stay hidden.
+func (w *Workbook) finish() error {
+	f := w.File
+	if len(w.fps) > 0 {
+		if idx, _ := f.GetSheetIndex("Sheet1"); idx >= 0 && w.cache["Sheet1"] == nil {
+			if err := f.DeleteSheet("Sheet1"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.writeLists(); err != nil {
+		return err
+	}
+	if err := form.WriteFingerprints(f, w.fps); err != nil {
+		return err
+	}
+	if err := w.seal(); err != nil {
+		return err
+	}
+	on := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &on}); err != nil {
+		return err
+	}
+	if len(w.fps) > 0 {
+		idx, _ := f.GetSheetIndex(w.fps[0].Sheet)
+		f.SetActiveSheet(idx)
+	}
+	return f.ProtectWorkbook(&excelize.WorkbookProtectionOptions{Password: w.Password, LockStructure: true})
 }
 
 // Save writes the workbook to path atomically.
@@ -68,10 +89,85 @@ func WriteAtomic(path string, b []byte) error {
 	})
 }
 
+// storedZip is the zip writer excelize writes with: parts stored, not
+// compressed, so that withCache, which reads every part anyway, compresses
+// each once.
+type storedZip struct{ *zip.Writer }
+
+func (z storedZip) Create(name string) (io.Writer, error) {
+	return z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+}
+
+// withDimension replaces excelize's <dimension ref="A1"> by the range
+// the sheet's cells span: streaming readers size the sheet by it.
+func withDimension(b []byte) []byte {
+	const old = `<dimension ref="A1"></dimension>`
+	i := bytes.Index(b, []byte(old))
+	if i < 0 {
+		return b
+	}
+	maxCol, maxRow := 1, 1
+	for j := i; ; {
+		k := bytes.Index(b[j:], []byte(`<c r="`))
+		if k < 0 {
+			break
+		}
+		j += k + len(`<c r="`)
+		col, row := 0, 0
+		for ; j < len(b) && b[j] >= 'A' && b[j] <= 'Z'; j++ {
+			col = col*26 + int(b[j]-'A'+1)
+		}
+		for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+			row = row*10 + int(b[j]-'0')
+		}
+		maxCol, maxRow = max(maxCol, col), max(maxRow, row)
+	}
+	ref := `<dimension ref="A1:` + Cell(maxCol, maxRow) + `"></dimension>`
+	return append(append(append(make([]byte, 0, len(b)+8), b[:i]...), ref...), b[i+len(old):]...)
+}
+
+// withHeights gives each row of hs its height as an estimate the program
+// may change (excelize marks every height it sets custom).
+func withHeights(b []byte, hs map[int]float64) []byte {
+	for r, h := range hs {
+		tag := []byte(`<row r="` + strconv.Itoa(r) + `"`)
+		i := bytes.Index(b, tag)
+		if i < 0 {
+			continue
+		}
+		i += len(tag)
+		ht := ` ht="` + strconv.FormatFloat(h, 'f', -1, 64) + `"`
+		b = append(b[:i:i], append([]byte(ht), b[i:]...)...)
+	}
+	return b
+}
+
+// flates are fast deflate writers for reuse: each holds about a megabyte.
+var flates sync.Pool
+
+// pooledDeflate compresses with a pooled writer, given back on Close.
+func pooledDeflate(o io.Writer) (io.WriteCloser, error) {
+	if fw, ok := flates.Get().(*flate.Writer); ok {
+		fw.Reset(o)
+		return pooledFlate{fw}, nil
+	}
+	fw, err := flate.NewWriter(o, flate.BestSpeed)
+	return pooledFlate{fw}, err
+}
+
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flates.Put(p.Writer)
+	return err
+}
+
 // withCache puts the values Go computed into the formula cells, typed as
 // numbers or strings: excelize leaves formula cells without a value, and
-// viewers that do not recalculate would show them empty. Parts without
-// formulas to fill are copied still compressed.
+// viewers that do not recalculate would show them empty. It compresses
+// every part (fast deflate) and dates it now: excelize leaves the zip
+// date empty, which unpackers show as 1979/1980.
 func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(x), int64(len(x)))
 	if err != nil {
@@ -85,27 +181,35 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	for sheet, vals := range w.cache {
 		byPath[paths[sheet]] = vals
 	}
+	heights := map[string]map[int]float64{}
+	for sheet, h := range w.heights {
+		heights[paths[sheet]] = h
+	}
+	isSheet := map[string]bool{}
+	for _, p := range paths {
+		isSheet[p] = true
+	}
 	var out bytes.Buffer
-	out.Grow(len(x) + len(x)/8)
+	out.Grow(len(x) / 4)
 	zw := zip.NewWriter(&out)
+	zw.RegisterCompressor(zip.Deflate, pooledDeflate)
+	now := time.Now()
 	for _, zf := range zr.File {
-		vals := byPath[zf.Name]
-		if vals == nil {
-			if err := copyRaw(zw, zf); err != nil {
-				return nil, err
-			}
-			continue
-		}
 		b, err := readZip(zf)
 		if err != nil {
 			return nil, err
 		}
-		hdr := zf.FileHeader
-		dst, err := zw.CreateHeader(&zip.FileHeader{Name: hdr.Name, Method: zip.Deflate, Modified: hdr.Modified})
+		if vals := byPath[zf.Name]; vals != nil && !w.noCache {
+			b = patchCells(b, vals)
+		}
+		if isSheet[zf.Name] {
+			b = withHeights(withDimension(b), heights[zf.Name])
+		}
+		dst, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: now})
 		if err != nil {
 			return nil, err
 		}
-		if _, err := dst.Write(patchCells(b, vals)); err != nil {
+		if _, err := dst.Write(b); err != nil {
 			return nil, err
 		}
 	}
@@ -113,21 +217,6 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
-}
-
-// copyRaw copies a part without decompressing and compressing it again.
-func copyRaw(zw *zip.Writer, zf *zip.File) error {
-	rc, err := zf.OpenRaw()
-	if err != nil {
-		return err
-	}
-	hdr := zf.FileHeader
-	dst, err := zw.CreateRaw(&hdr)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(dst, rc)
-	return err
 }
 
 func readZip(zf *zip.File) ([]byte, error) {

@@ -16,6 +16,9 @@ const (
 type styles struct {
 	title, year, label, labelL, text, textIn, num, numIn, formula, dash, helper, grade int
 	amountIn                                                                           int
+	// textAt is an input cell formatted as text (@): what is typed stays as
+	// typed (=100.00(%) is no formula, 89% no 0.89).
+	textAt int
 	condRed, condYellow                                                                int
 }
 
@@ -47,6 +50,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.labelL, &excelize.Style{Font: font(11, false), Alignment: left, Border: border(), Protection: locked}},
 		{&s.text, &excelize.Style{Font: font(11, false), Alignment: center, Border: border(), Protection: locked}},
 		{&s.textIn, &excelize.Style{Font: font(11, false), Alignment: left, Border: border(), Fill: fill, Protection: unlocked}},
+		{&s.textAt, &excelize.Style{Font: font(11, false), Alignment: left, Border: border(), Fill: fill, NumFmt: 49, Protection: unlocked}},
 		{&s.num, &excelize.Style{Font: font(11, false), Alignment: center, Border: border(), NumFmt: 2, Protection: locked}},
 		{&s.numIn, &excelize.Style{Font: font(11, false), Alignment: center, Border: border(), NumFmt: 2, Fill: fill, Protection: unlocked}},
 		{&s.amountIn, &excelize.Style{Font: font(11, false), Alignment: center, Border: border(), NumFmt: 2, Fill: fill, Protection: unlocked}},

@@ -453,7 +453,7 @@ func zipPart(x []byte, sheet string) (string, error) {
 }
 
 // A blank row does not know yet whether its target is qualitative: its
-// actual offers the levels but lets a number through (information style).
+// actual offers the levels but lets a number through without an alert.
 func TestBlankRowLevelDropdown(t *testing.T) {
 	w, err := Blank(Options{Profile: formulas.Default(), Year: 2024, Rows: 3})
 	if err != nil {
@@ -465,8 +465,8 @@ func TestBlankRowLevelDropdown(t *testing.T) {
 	dvs, _ := f.GetDataValidations("自评表")
 	for _, dv := range dvs {
 		if dv.Sqref == want {
-			if dv.Formula1 != nameLevels || dv.ErrorStyle == nil || *dv.ErrorStyle != "information" {
-				t.Errorf("%s: list %q, error style %v", want, dv.Formula1, dv.ErrorStyle)
+			if dv.Formula1 != nameLevels || dv.ShowErrorMessage {
+				t.Errorf("%s: list %q, alert %v", want, dv.Formula1, dv.ShowErrorMessage)
 			}
 			return
 		}

@@ -36,9 +36,11 @@ type Workbook struct {
 	// SignKey, when set, signs every form (see seal.go).
 	SignKey integrity.Key
 	sealed  map[string]*sealed
-	// rowFormulas, when set, are the helper formulas of each indicator
-	// row, rendered once for many workbooks (see proto).
-	rowFormulas [][6]string
+	// heights are the rows, by sheet, whose height is a first estimate
+	// the program may grow to fit the text (no customHeight).
+	heights map[string]map[int]float64
+	// finished is set once the sheets after the forms are written.
+	finished bool
 }
 
 // NewWorkbook starts an empty workbook for profile p.
@@ -48,11 +50,7 @@ func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}}
-	if err := w.writeLists(); err != nil {
-		return nil, err
-	}
-	return w, nil
+	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}}, nil
 }
 
 // Names of the dropdown lists on ListsSheet.
@@ -100,6 +98,9 @@ func (w *Workbook) writeLists() error {
 	if err := def(nameLevels, lc, len(levels)); err != nil {
 		return err
 	}
+	if err := f.ProtectSheet(ListsSheet, &excelize.SheetProtectionOptions{Password: w.Password}); err != nil {
+		return err
+	}
 	return f.SetSheetVisible(ListsSheet, false)
 }
 
@@ -113,23 +114,7 @@ type sheetWriter struct {
 	err   error
 	// vals are the inputs as typed, by cell, for the cached values.
 	vals map[string]string
-	// out receives the cells: the workbook's excelize file, or a sheet
-	// written directly (fastSheet), which takes the sheet's settings
-	// (columns, conditional formats, page, protection) from a prototype.
-	out  cellWriter
-	fast bool
-}
-
-// cellWriter is the part of excelize a form's cells are written with.
-type cellWriter interface {
-	SetCellStr(sheet, ref, v string) error
-	SetCellValue(sheet, ref string, v any) error
-	SetCellDefault(sheet, ref, v string) error
-	SetCellFormula(sheet, ref, f string, opts ...excelize.FormulaOpts) error
-	SetCellStyle(sheet, a, b string, style int) error
-	MergeCell(sheet, a, b string) error
-	SetRowHeight(sheet string, row int, h float64) error
-	AddDataValidation(sheet string, dv *excelize.DataValidation) error
+	out  *excelize.File
 }
 
 // AddForm writes a form on a new sheet: blank when pr is nil (with rows
@@ -146,6 +131,10 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 	}
 	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}, out: w.File}
 	w.cache[sheet] = map[string]any{}
+	if w.heights == nil {
+		w.heights = map[string]map[int]float64{}
+	}
+	w.heights[sheet] = map[int]float64{}
 	s.write()
 	if s.err != nil {
 		return s.err
@@ -228,9 +217,6 @@ func (s *sheetWriter) box(a, b string, v any, style int) {
 var widths = map[int]float64{colA: 11, colB: 15, colC: 24, colD: 17, colE: 17, colF: 9, colG: 10, colH: 30}
 
 func (s *sheetWriter) columns() {
-	if s.fast {
-		return
-	}
 	f := s.w.File
 	for c, wd := range widths {
 		if s.err == nil {
@@ -262,7 +248,7 @@ func (s *sheetWriter) head() {
 	s.box(Cell(colE, rowDept), Cell(colF, rowDept), s.label("实施单位"), st.label)
 	s.box(Cell(colG, rowDept), Cell(colH, rowDept), unit, s.given(unit, st.textIn, st.labelL))
 	s.rowHeight(rowProject, 24)
-	s.rowHeight(rowDept, max(24, textHeight(dept, widths[colC]+widths[colD]), textHeight(unit, widths[colG]+widths[colH])))
+	s.rowHeight(rowDept, max(30, textHeight(dept, widths[colC]+widths[colD]), textHeight(unit, widths[colG]+widths[colH])))
 }
 
 // given picks the locked style for what the department filled in (a
@@ -383,7 +369,8 @@ func (s *sheetWriter) goal() {
 	wGoal := widths[colB] + widths[colC] + widths[colD] + widths[colE]
 	wDone := widths[colF] + widths[colG] + widths[colH]
 	s.rowHeight(rowGoalHead, 22)
-	s.rowHeight(rowGoal, max(60, textHeight(goal, wGoal), textHeight(done, wDone)))
+	// Merged cells do not grow in any program: room for about ten lines.
+	s.rowHeight(rowGoal, max(150, textHeight(goal, wGoal), textHeight(done, wDone)+30))
 }
 
 // textHeight estimates the row height (points) that shows text wrapped
@@ -401,6 +388,11 @@ func textHeight(text string, w float64) float64 {
 	lines := 1 + units/max(perLine, 1)
 	return float64(lines)*13.5 + 5
 }
+
+// autoHeight gives row r a height of at least h that the program grows
+// to fit what is typed (LibreOffice on load, Excel on edit): a fixed
+// height cuts text in print.
+func (s *sheetWriter) autoHeight(r int, h float64) { s.w.heights[s.sheet][r] = min(h, 409) }
 
 func (s *sheetWriter) rowHeight(r int, h float64) {
 	if s.err == nil {
