@@ -18,8 +18,8 @@ type styles struct {
 	amountIn                                                                           int
 	// textAt is an input cell formatted as text (@): what is typed stays as
 	// typed (=100.00(%) is no formula, 89% no 0.89).
-	textAt int
-	condRed, condYellow                                                                int
+	textAt              int
+	condRed, condYellow int
 }
 
 func border() []excelize.Border {
