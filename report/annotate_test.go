@@ -50,7 +50,7 @@ func faultyBook(t testing.TB, dir string) string {
 // annotated checks path and annotates it into dir/name.
 func annotated(t testing.TB, path, out string, lang Lang) validate.FileResult {
 	t.Helper()
-	r := validate.CheckFile(path, validate.ReadOptions{})
+	r := validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckFile(path)
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -182,7 +182,7 @@ func TestAnnotate(t *testing.T) {
 		}
 	}
 	// The copy still checks the same: the reader skips the results sheet.
-	again := validate.CheckFile(out, validate.ReadOptions{})
+	again := validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckFile(out)
 	if again.Err != nil || len(again.Forms) != 1 || len(again.Forms[0].Findings) != n {
 		t.Errorf("re-check of the copy: %v, %d forms", again.Err, len(again.Forms))
 	}

@@ -32,7 +32,7 @@ func htmlOf(t *testing.T, files []File, lang Lang) string {
 func TestHTML(t *testing.T) {
 	dir := t.TempDir()
 	bad := faultyBook(t, dir)
-	r := validate.CheckFile(bad, validate.ReadOptions{})
+	r := validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckFile(bad)
 	f := FromResult(r, ZH)
 	f.Forms[0].Project = "<script>alert(1)</script>"
 	page := htmlOf(t, []File{f, {Path: "坏.xlsx", Error: "文件已损坏"}}, ZH)

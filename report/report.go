@@ -104,7 +104,9 @@ func FromResult(r validate.FileResult, lang Lang) File {
 func formOf(fr validate.FormResult, lang Lang) Form {
 	f := fr.Form
 	total := f.Funds[0]
-	sum := validate.Recompute(f, nil)
+	// Figures a formula cell holds no value for come from the check, with
+	// the check's profile.
+	sum := fr.Summary
 	fm := Form{
 		Sheet: f.Sheet, Project: f.Project.Text, Department: f.Department.Text, Unit: f.Unit.Text,
 		Year: f.Year.Text, Budget: total.Budget.Text, Executed: total.Exec.Text,

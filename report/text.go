@@ -13,7 +13,8 @@ type Text struct {
 	W     io.Writer
 	Lang  Lang
 	Color bool
-	// Quiet leaves out files and forms without findings.
+	// Quiet leaves out the files the summary counts clean: every form
+	// without errors and warnings.
 	Quiet bool
 }
 
@@ -53,11 +54,7 @@ func (t *Text) File(f File) error {
 		_, err := fmt.Fprintf(t.W, "%s: %s: %s\n", f.Path, t.paint(t.word("unreadable"), validate.Error), f.Error)
 		return err
 	}
-	n := 0
-	for _, fm := range f.Forms {
-		n += len(fm.Findings)
-	}
-	if t.Quiet && n == 0 {
+	if t.Quiet && !needsAttention(f) {
 		return nil
 	}
 	fmt.Fprintf(t.W, "%s\n", f.Path)
@@ -76,6 +73,16 @@ func (t *Text) File(f File) error {
 		}
 	}
 	return nil
+}
+
+// needsAttention: f has a form with an error or a warning, or no form.
+func needsAttention(f File) bool {
+	for _, fm := range f.Forms {
+		if fm.Errors+fm.Warnings > 0 {
+			return true
+		}
+	}
+	return len(f.Forms) == 0
 }
 
 func dash(s string) string {

@@ -108,14 +108,14 @@ func TestHostileWorkbook(t *testing.T) {
 	s, ts := newTestServer(t, Config{FileTimeout: 300 * time.Millisecond, Workers: 2})
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
-	s.check = func(r io.ReaderAt, size int64, name string, opt validate.ReadOptions) validate.FileResult {
+	s.check = func(k *validate.Checker, r io.ReaderAt, size int64, name string) validate.FileResult {
 		switch name {
 		case "hang.xlsx":
 			<-release
 		case "panic.xlsx":
 			panic("hostile")
 		}
-		return validate.CheckReader(r, size, name, opt)
+		return k.CheckReader(r, size, name)
 	}
 	start := time.Now()
 	code, body, _ := post(t, ts.Client(), ts.URL+"/api/check",

@@ -21,7 +21,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := s.langOf(r, up.fields)
-	results := s.checkBooks(r.Context(), up.books, s.readOptions(up))
+	results := s.checkBooks(r.Context(), up.books, s.checkerFor(up))
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, results, lang); err != nil {
 		fail(w, err)
@@ -45,20 +45,21 @@ func WriteJSON(buf *bytes.Buffer, results []validate.FileResult, lang report.Lan
 	return out.Close(sum)
 }
 
-func (s *Server) readOptions(up *upload) validate.ReadOptions {
-	return validate.ReadOptions{Profile: s.cfg.Profile, Password: up.fields["password"], Seal: s.cfg.Seal}
+// checkerFor is the server's checker with the upload's password.
+func (s *Server) checkerFor(up *upload) *validate.Checker {
+	return s.cfg.Checker.WithPassword(up.fields["password"])
 }
 
 // checkBooks checks the workbooks of one request in parallel, within the
 // server-wide worker slots, and returns the results in upload order.
-func (s *Server) checkBooks(ctx context.Context, books []workbook, opt validate.ReadOptions) []validate.FileResult {
+func (s *Server) checkBooks(ctx context.Context, books []workbook, k *validate.Checker) []validate.FileResult {
 	out := make([]validate.FileResult, len(books))
 	var wg sync.WaitGroup
 	for i, b := range books {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = s.checkBook(ctx, b, opt)
+			out[i] = s.checkBook(ctx, b, k)
 		}()
 	}
 	wg.Wait()
@@ -68,7 +69,7 @@ func (s *Server) checkBooks(ctx context.Context, books []workbook, opt validate.
 // checkBook checks one workbook under the per-file timeout. A check that
 // overruns is abandoned by the request but keeps its worker slot until it
 // really ends, so hostile files cannot pile up unbounded work.
-func (s *Server) checkBook(ctx context.Context, b workbook, opt validate.ReadOptions) validate.FileResult {
+func (s *Server) checkBook(ctx context.Context, b workbook, k *validate.Checker) validate.FileResult {
 	if b.err != nil {
 		return validate.FileResult{Path: b.name, Err: b.err}
 	}
@@ -86,7 +87,7 @@ func (s *Server) checkBook(ctx context.Context, b workbook, opt validate.ReadOpt
 				done <- validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 内部错误, 无法校验此文件: %v", b.name, p)}
 			}
 		}()
-		done <- s.check(bytes.NewReader(b.data), int64(len(b.data)), b.name, opt)
+		done <- s.check(k, bytes.NewReader(b.data), int64(len(b.data)), b.name)
 	}()
 	t := time.NewTimer(s.cfg.FileTimeout)
 	defer t.Stop()

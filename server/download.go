@@ -56,15 +56,14 @@ func (s *Server) handleAnnotate(w http.ResponseWriter, r *http.Request) {
 		up.books = picked
 	}
 	lang := s.langOf(r, up.fields)
-	opt := s.readOptions(up)
-	results := s.checkBooks(r.Context(), up.books, opt)
+	results := s.checkBooks(r.Context(), up.books, s.checkerFor(up))
 	if len(results) == 1 {
 		if results[0].Err != nil {
 			fail(w, refuse(http.StatusUnprocessableEntity, "%v", results[0].Err))
 			return
 		}
 		var buf bytes.Buffer
-		if err := annotate(up.books[0], results[0], lang, opt.Password, &buf); err != nil {
+		if err := annotate(up.books[0], results[0], lang, up.fields["password"], &buf); err != nil {
 			fail(w, refuse(http.StatusUnprocessableEntity, "%s: 无法生成批注副本: %v", up.books[0].name, err))
 			return
 		}
@@ -79,7 +78,7 @@ func (s *Server) handleAnnotate(w http.ResponseWriter, r *http.Request) {
 		var one bytes.Buffer
 		err := res.Err
 		if err == nil {
-			err = annotate(up.books[i], res, lang, opt.Password, &one)
+			err = annotate(up.books[i], res, lang, up.fields["password"], &one)
 		}
 		if err != nil {
 			notes = append(notes, err.Error())
@@ -177,7 +176,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		lang = s.langOf(r, up.fields)
-		for _, res := range s.checkBooks(r.Context(), up.books, s.readOptions(up)) {
+		for _, res := range s.checkBooks(r.Context(), up.books, s.checkerFor(up)) {
 			files = append(files, report.FromResult(res, lang))
 		}
 	}
@@ -196,7 +195,7 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 // templateOptions reads year, rows and unit from the query.
 func (s *Server) templateOptions(r *http.Request) (template.Options, error) {
 	q := r.URL.Query()
-	p := *s.cfg.Profile
+	p := *s.cfg.Checker.Profile()
 	o := template.Options{Profile: &p, Rows: template.DefaultRows, Year: time.Now().Year() - 1, SignKey: s.cfg.SignKey}
 	if v := q.Get("year"); v != "" {
 		y, err := strconv.Atoi(v)

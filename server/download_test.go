@@ -159,7 +159,7 @@ func TestTemplates(t *testing.T) {
 	}
 	blank, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	res := validate.CheckReader(bytes.NewReader(blank), int64(len(blank)), "blank.xlsx", validate.ReadOptions{})
+	res := validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckReader(bytes.NewReader(blank), int64(len(blank)), "blank.xlsx")
 	if resp.StatusCode != 200 || res.Err != nil || len(res.Forms) != 1 {
 		t.Fatalf("blank: %d %v %d forms", resp.StatusCode, res.Err, len(res.Forms))
 	}
@@ -178,7 +178,7 @@ func TestTemplates(t *testing.T) {
 	if code != 200 || !strings.HasSuffix(filename(t, h), ".xlsx") {
 		t.Fatalf("spec: %d %.300s", code, body)
 	}
-	res = validate.CheckReader(bytes.NewReader(body), int64(len(body)), "p.xlsx", validate.ReadOptions{})
+	res = validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckReader(bytes.NewReader(body), int64(len(body)), "p.xlsx")
 	if res.Err != nil || len(res.Forms) != 1 || res.Forms[0].Form.Project.Text != "信息化运维项目" {
 		t.Fatalf("prefilled: %+v", res)
 	}

@@ -118,7 +118,7 @@ func expectedJSON(t *testing.T, parts []part) []byte {
 	}
 	var results []validate.FileResult
 	for _, b := range up.books {
-		results = append(results, validate.CheckReader(bytes.NewReader(b.data), int64(len(b.data)), b.name, validate.ReadOptions{}))
+		results = append(results, validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckReader(bytes.NewReader(b.data), int64(len(b.data)), b.name))
 	}
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, results, report.ZH); err != nil {

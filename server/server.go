@@ -25,7 +25,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/report"
 	"github.com/xlsxeval/xlsxeval/validate"
@@ -33,18 +32,20 @@ import (
 
 // Config tunes a server; zero fields take the defaults below.
 type Config struct {
-	Addr        string            // listen address; default 127.0.0.1:8080
-	MaxUpload   int64             // bytes of one request's body; default 50 MB
-	MaxFiles    int               // workbooks per request, zip entries included; default 200
-	Lang        report.Lang       // messages unless a request asks (?lang=en)
-	Profile     *formulas.Profile // nil means formulas.Default()
-	FileTimeout time.Duration     // per workbook; default 30 s
-	Workers     int               // workbooks checked at once, all users together; default NumCPU
-	InFlight    int               // requests holding uploads in memory at once; default 2×Workers
-	Seal        *validate.Seal    // template integrity checks, as check --sign-key-file/--spec
-	SignKey     integrity.Key     // signs the templates the page hands out; zero: unsigned
-	Version     string            // shown on the page
-	Log         *log.Logger       // nil: no request log
+	Addr      string      // listen address; default 127.0.0.1:8080
+	MaxUpload int64       // bytes of one request's body; default 50 MB
+	MaxFiles  int         // workbooks per request, zip entries included; default 200
+	Lang      report.Lang // messages unless a request asks (?lang=en)
+	// Checker is what every upload is read and checked with (checks,
+	// profile, seal, limits), as xlsxeval check's; nil: every check under
+	// formulas.Default(). A request's password is added per request.
+	Checker     *validate.Checker
+	FileTimeout time.Duration // per workbook; default 30 s
+	Workers     int           // workbooks checked at once, all users together; default NumCPU
+	InFlight    int           // requests holding uploads in memory at once; default 2×Workers
+	SignKey     integrity.Key // signs the templates the page hands out; zero: unsigned
+	Version     string        // shown on the page
+	Log         *log.Logger   // nil: no request log
 }
 
 // Defaults.
@@ -67,8 +68,8 @@ func (c *Config) fill() {
 	if c.Lang == "" {
 		c.Lang = report.ZH
 	}
-	if c.Profile == nil {
-		c.Profile = formulas.Default()
+	if c.Checker == nil {
+		c.Checker = validate.NewChecker(validate.Checks(), validate.ReadOptions{})
 	}
 	if c.FileTimeout <= 0 {
 		c.FileTimeout = 30 * time.Second
@@ -90,8 +91,8 @@ type Server struct {
 	mux      *http.ServeMux
 	workers  chan struct{} // a slot per workbook being checked
 	inflight chan struct{} // a slot per request holding uploads
-	// check is validate.CheckReader; tests put a hostile stand-in here.
-	check func(r io.ReaderAt, size int64, name string, opt validate.ReadOptions) validate.FileResult
+	// check is Checker.CheckReader; tests put a hostile stand-in here.
+	check func(k *validate.Checker, r io.ReaderAt, size int64, name string) validate.FileResult
 }
 
 //go:embed page.html
@@ -101,7 +102,7 @@ var static embed.FS
 func New(cfg Config) *Server {
 	cfg.fill()
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
-		workers: make(chan struct{}, cfg.Workers), inflight: make(chan struct{}, cfg.InFlight), check: validate.CheckReader}
+		workers: make(chan struct{}, cfg.Workers), inflight: make(chan struct{}, cfg.InFlight), check: (*validate.Checker).CheckReader}
 	s.mux.HandleFunc("GET /{$}", s.handlePage)
 	s.mux.HandleFunc("POST /api/check", s.withUpload(s.handleCheck))
 	s.mux.HandleFunc("POST /api/annotate", s.withUpload(s.handleAnnotate))
@@ -138,7 +139,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		"{{maxUpload}}", FormatSize(s.cfg.MaxUpload),
 		"{{maxFiles}}", strconv.Itoa(s.cfg.MaxFiles),
 		"{{lang}}", string(s.cfg.Lang),
-		"{{unit}}", htmlEscape(s.cfg.Profile.AmountUnit),
+		"{{unit}}", htmlEscape(s.cfg.Checker.Profile().AmountUnit),
 		"{{year}}", strconv.Itoa(time.Now().Year()-1),
 	).Replace(string(b))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

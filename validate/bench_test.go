@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -116,9 +117,10 @@ func BenchmarkCheckOne(b *testing.B) {
 		path string
 	}{{"fingerprint", paths[0]}, {"labels", paths[3]}} {
 		b.Run(c.name, func(b *testing.B) {
+			k := validate.NewChecker(validate.Checks(), validate.ReadOptions{})
 			b.ReportAllocs()
 			for b.Loop() {
-				r := validate.CheckFile(c.path, validate.ReadOptions{})
+				r := k.CheckFile(c.path)
 				if r.Err != nil || len(r.Forms) != 1 {
 					b.Fatalf("%v %d forms", r.Err, len(r.Forms))
 				}
@@ -134,13 +136,16 @@ func BenchmarkCheckOne(b *testing.B) {
 func BenchmarkCheckBatch(b *testing.B) {
 	const n = 1000
 	paths := filledBatch(b, n)
-	defer validate.BatchGC()()
+	// The collector as cmd/xlsxeval's batchGC sets it for check.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+	k := validate.NewChecker(validate.Checks(), validate.ReadOptions{})
 	b.ReportAllocs()
 	for b.Loop() {
 		out := &report.JSON{W: io.Discard}
 		var sum report.Summary
 		var werr error
-		validate.CheckAll(paths, runtime.NumCPU(), validate.ReadOptions{}, func(r validate.FileResult) {
+		k.CheckAll(paths, runtime.NumCPU(), func(r validate.FileResult) {
 			if r.Err != nil || len(r.Forms) != 1 {
 				b.Fatalf("%s: %v", r.Path, r.Err)
 			}

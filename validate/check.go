@@ -93,40 +93,6 @@ func (p *Pass) ReportAs(s Severity, f Finding) {
 	*p.out = append(*p.out, f)
 }
 
-var registry []*Check
-
-// Register adds checks to the registry; called from init.
-func Register(cs ...*Check) { registry = append(registry, cs...) }
-
-// Checks lists every registered check, sorted by code.
-func Checks() []*Check {
-	out := append([]*Check(nil), registry...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out
-}
-
-// Run applies every check to f under profile p (nil: formulas.Default())
-// and returns the findings in a stable order:
-// by row, column, then rule.
-func Run(f *form.Form, p *formulas.Profile) []Finding {
-	if p == nil {
-		p = formulas.Default()
-	}
-	var out []Finding
-	checks := Checks()
-	if Unfilled(f) {
-		checks = []*Check{formEmpty}
-	}
-	memo := &calcMemo{}
-	for _, c := range checks {
-		pass := &Pass{Form: f, Profile: p, check: c, out: &out, memo: memo}
-		c.Run(pass)
-	}
-	out = rootCauses(out)
-	SortFindings(out)
-	return out
-}
-
 // rootCauses keeps only the cell.error finding of a cell that shows an
 // error value: whatever else its rules say about it follows from that.
 func rootCauses(fs []Finding) []Finding {

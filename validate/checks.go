@@ -55,8 +55,9 @@ type Figures struct {
 // Recompute derives the funds rates and score, the total and the grade from
 // f's inputs with profile p (nil: formulas.Default()). Reports use it where a
 // formula cell shows nothing (a template never opened in a spreadsheet).
-func Recompute(f *form.Form, p *formulas.Profile) Summary {
-	c := newCalc(f, p)
+func Recompute(f *form.Form, p *formulas.Profile) Summary { return newCalc(f, p).summary() }
+
+func (c *calc) summary() Summary {
 	return Summary{
 		Rate: c.rate[form.FundTotal].Text, FundsScore: c.fundsScore.Text, Total: c.total.Text,
 		Grade: c.grade(), Rescaled: c.rescaled, Places: c.places,

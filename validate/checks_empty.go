@@ -20,8 +20,6 @@ var formEmpty = &Check{
 	},
 }
 
-func init() { Register(formEmpty) }
-
 // Unfilled reports whether f has no header, no amounts typed and no
 // indicator content: a blank template, not a form with gaps.
 func Unfilled(f *form.Form) bool {

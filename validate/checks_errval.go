@@ -31,8 +31,6 @@ var cellError = &Check{
 	},
 }
 
-func init() { Register(cellError) }
-
 func isExcelError(s string) bool {
 	if !strings.HasPrefix(s, "#") {
 		return false

@@ -5,10 +5,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-func init() {
-	Register(fundsSum, fundsRate, fundsScore, fundsOver, fundsMissing, fundsWeight)
-}
-
 var fundsSum = &Check{
 	Code: "funds.sum", Severity: Error,
 	Doc:   "年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 (逐列)",

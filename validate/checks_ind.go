@@ -9,10 +9,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-func init() {
-	Register(indRange, indCap, indBelow, indBand, indReason, indCategory, indUnit, indParse, indMissing, indLevel)
-}
-
 // eachRow calls fn for every indicator row that is filled in and counts
 // (not a spare row, not 不适用 under a rescaling profile).
 func eachRow(p *Pass, fn func(c *calc, r *indRow)) {

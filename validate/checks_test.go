@@ -151,7 +151,7 @@ func dump(fs []Finding) string {
 func TestSeedsClean(t *testing.T) {
 	p := formulas.Default()
 	for name, s := range map[string]seedForm{"seed1": seed1, "seed2": seed2} {
-		fs := Run(build(s), p)
+		fs := runChecks(build(s), p)
 		var infos []Finding
 		for _, x := range fs {
 			if x.Severity != Info {
@@ -322,7 +322,7 @@ func TestFaults(t *testing.T) {
 		if x.fn != nil {
 			f = mutate(x.seed, x.fn)
 		}
-		fs := Run(f, p)
+		fs := runChecks(f, p)
 		var hit *Finding
 		for i, y := range fs {
 			if y.Rule == x.code && y.Cell == x.cell && y.Severity == x.sev {
@@ -363,7 +363,7 @@ func TestRoundingEdges(t *testing.T) {
 	p := formulas.Default()
 	for _, rate := range []string{"99.88", "99.89", "99.83", "99.94"} {
 		f := mutate(seed1, func(f *form.Form) { set(&f.Funds[form.FundCurrent].Rate, rate) })
-		for _, x := range Run(f, p) {
+		for _, x := range runChecks(f, p) {
 			if x.Severity != Info {
 				t.Errorf("rate %s flagged:%s", rate, dump([]Finding{x}))
 			}
@@ -373,7 +373,7 @@ func TestRoundingEdges(t *testing.T) {
 	// so the total is 98.9875…98.9885: 98.98 is a slip, 98.97 wrong.
 	for total, want := range map[string]Severity{"98.98": Warning, "98.97": Error} {
 		f := mutate(seed1, func(f *form.Form) { set(&f.TotalScore, total) })
-		if fs := Run(f, p); !hasFinding(fs, "total.sum", "G25", want) {
+		if fs := runChecks(f, p); !hasFinding(fs, "total.sum", "G25", want) {
 			t.Errorf("total %s: want %s:%s", total, want, dump(fs))
 		}
 	}
@@ -383,7 +383,7 @@ func TestRoundingEdges(t *testing.T) {
 			tot := decimal.RequireFromString("95.00").Add(decimal.RequireFromString(s))
 			set(&f.TotalScore, tot.StringFixed(2))
 		})
-		for _, x := range Run(f, p) {
+		for _, x := range runChecks(f, p) {
 			if x.Severity != Info {
 				t.Errorf("partial scored %s flagged:%s", s, dump([]Finding{x}))
 			}
@@ -401,7 +401,7 @@ func TestUncachedFormulas(t *testing.T) {
 		c.Formula = "X"
 		set(c, "")
 	}
-	for _, x := range Run(f, p) {
+	for _, x := range runChecks(f, p) {
 		if x.Severity != Info {
 			t.Errorf("uncached formula flagged:%s", dump([]Finding{x}))
 		}
@@ -435,12 +435,12 @@ func TestNotApplicableRescaled(t *testing.T) {
 		})
 	}
 	// (9.99 + 84) × 100 ÷ 95 = 98.936…
-	for _, x := range Run(na("98.94"), p) {
+	for _, x := range runChecks(na("98.94"), p) {
 		if x.Severity != Info {
 			t.Errorf("rescaled total flagged:%s", dump([]Finding{x}))
 		}
 	}
-	fs := Run(na("93.99"), p)
+	fs := runChecks(na("93.99"), p)
 	if len(fs) == 0 || !hasFinding(fs, "total.sum", "G25", Error) {
 		t.Errorf("unrescaled total 93.99 not caught:%s", dump(fs))
 	}
@@ -491,11 +491,16 @@ func blankOut(f *form.Form) {
 
 // A blank form gets one finding, not one per empty cell.
 func TestBlankFormOneFinding(t *testing.T) {
-	fs := Run(mutate(seed1, blankOut), nil)
+	fs := runChecks(mutate(seed1, blankOut), nil)
 	if len(fs) != 1 || fs[0].Rule != "form.empty" || fs[0].Cell != "C3" || fs[0].Severity != Error {
 		t.Fatalf("blank form: %s", dump(fs))
 	}
-	if fs := Run(build(seed1), nil); hasFinding(fs, "form.empty", "C3", Error) {
+	if fs := runChecks(build(seed1), nil); hasFinding(fs, "form.empty", "C3", Error) {
 		t.Error("a filled form was called blank")
 	}
+}
+
+// runChecks runs every check on f under p.
+func runChecks(f *form.Form, p *formulas.Profile) []Finding {
+	return NewChecker(Checks(), ReadOptions{Profile: p}).Run(f)
 }

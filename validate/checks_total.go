@@ -10,10 +10,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-func init() {
-	Register(weightsSum, l1Weight, totalSum, totalGrade, totalMissing, headMissing, cacheStale)
-}
-
 // weightSum applies weights.sum; ok is false when a weight is missing
 // (ind.missing, ind.parse and funds.missing report that).
 func (c *calc) weightSum() (Figure, bool) {

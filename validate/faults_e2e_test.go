@@ -429,7 +429,7 @@ func optsFor(f e2eFault) ReadOptions {
 // findingsOf checks path and returns the findings of its single form.
 func findingsOf(t *testing.T, path string, opt ReadOptions) ([]Finding, bool) {
 	t.Helper()
-	r := CheckFile(path, opt)
+	r := NewChecker(Checks(), opt).CheckFile(path)
 	if r.Err != nil || len(r.Forms) != 1 {
 		t.Errorf("%s: error %v, %d forms, skipped %v", filepath.Base(path), r.Err, len(r.Forms), r.Skipped)
 		return nil, false

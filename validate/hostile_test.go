@@ -291,7 +291,7 @@ const (
 
 func TestHostileCorpus(t *testing.T) {
 	good := goodBook(t, nil)
-	want := CheckReader(bytes.NewReader(good), int64(len(good)), "good.xlsx", ReadOptions{})
+	want := NewChecker(Checks(), ReadOptions{}).CheckReader(bytes.NewReader(good), int64(len(good)), "good.xlsx")
 	if want.Err != nil || len(want.Forms) != 1 {
 		t.Fatalf("good book: %v", want.Err)
 	}
@@ -302,7 +302,7 @@ func TestHostileCorpus(t *testing.T) {
 		}
 		var res FileResult
 		elapsed, peak := measured(func() {
-			res = CheckReader(bytes.NewReader(c.data), int64(len(c.data)), name, c.opt)
+			res = NewChecker(Checks(), c.opt).CheckReader(bytes.NewReader(c.data), int64(len(c.data)), name)
 		})
 		t.Logf("%-48s %7d B  %8v  peak heap %4d MB  %s", c.name, len(c.data), elapsed.Round(time.Millisecond), peak>>20, errOr(res))
 		if elapsed > hostileTime || peak > hostileHeap {
@@ -428,7 +428,7 @@ func TestCheckFileTimeout(t *testing.T) {
 	buildBook(x, "Sheet1", book1, variant{})
 	x.must(x.f.SaveAs(p))
 	var got []FileResult
-	CheckAll([]string{p, dir + "/none.xlsx", p}, 2, ReadOptions{Timeout: time.Nanosecond}, func(r FileResult) { got = append(got, r) })
+	NewChecker(Checks(), ReadOptions{Timeout: time.Nanosecond}).CheckAll([]string{p, dir + "/none.xlsx", p}, 2, func(r FileResult) { got = append(got, r) })
 	if len(got) != 3 {
 		t.Fatalf("%d results", len(got))
 	}
@@ -437,7 +437,7 @@ func TestCheckFileTimeout(t *testing.T) {
 			t.Errorf("%s: no error under a 1 ns limit", r.Path)
 		}
 	}
-	if r := CheckFile(p, ReadOptions{Timeout: -1}); r.Err != nil || len(r.Forms) != 1 {
+	if r := NewChecker(Checks(), ReadOptions{Timeout: -1}).CheckFile(p); r.Err != nil || len(r.Forms) != 1 {
 		t.Errorf("no limit: %v", r.Err)
 	}
 }

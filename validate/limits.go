@@ -3,8 +3,6 @@ package validate
 import (
 	"errors"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"time"
 )
 
@@ -32,38 +30,6 @@ const (
 	// maxParts caps the number of parts in the zip; a workbook has tens.
 	maxParts = 10_000
 )
-
-// The garbage collector's setting for a batch check (the check command,
-// and BenchmarkCheckBatch, which measures it). Reading a workbook makes
-// short-lived garbage and keeps little: at 400% the collector does about a
-// third of the work of the default 100% for a peak of tens of MB on a
-// batch of forms. The soft memory limit makes it collect harder before a
-// batch of huge workbooks (up to the limits below, on every core) could
-// grow the heap to five times what it holds.
-const (
-	BatchGCPercent   = 400
-	BatchMemoryLimit = 1 << 30
-)
-
-// BatchGC sets the collector for a batch check and returns what restores
-// the previous setting. GOGC or GOMEMLIMIT set in the environment win.
-func BatchGC() (restore func()) {
-	pct, lim := -2, int64(-1) // -2: left as it was
-	if os.Getenv("GOGC") == "" {
-		pct = debug.SetGCPercent(BatchGCPercent)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		lim = debug.SetMemoryLimit(BatchMemoryLimit)
-	}
-	return func() {
-		if pct != -2 {
-			debug.SetGCPercent(pct)
-		}
-		if lim >= 0 {
-			debug.SetMemoryLimit(lim)
-		}
-	}
-}
 
 // limits are ReadOptions' limits with the defaults filled in.
 type limits struct {

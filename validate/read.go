@@ -45,7 +45,8 @@ type ReadOptions struct {
 	MaxCells     int           // cells of one sheet; shared strings of the workbook
 	Timeout      time.Duration // per file in CheckFile and CheckAll
 
-	path readPath // which reader; tests compare them
+	path   readPath // which reader; tests compare them
+	labels *labels  // of Profile, built once by NewChecker; nil: built per read
 }
 
 // readPath chooses the workbook reader.
@@ -151,7 +152,7 @@ func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map
 	if err != nil {
 		return nil, err
 	}
-	return readBook(fastBook{xb}, name, labelsOf(opt.Profile), opt.Profile, over)
+	return readBook(fastBook{xb}, name, opt.labelsOf(), opt.Profile, over)
 }
 
 func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
@@ -164,7 +165,7 @@ func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim l
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	b, err := readBook(xlBook{f}, name, labelsOf(opt.Profile), opt.Profile, over)
+	b, err := readBook(xlBook{f}, name, opt.labelsOf(), opt.Profile, over)
 	if err == nil {
 		opt.Seal.attach(f, b)
 	}

@@ -3,7 +3,6 @@ package validate
 import (
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/xlsxeval/xlsxeval/form"
@@ -52,23 +51,13 @@ var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, 
 // (合计 is both 年度资金总额 and 总分; the position decides).
 type labels struct{ by map[string][]string }
 
-// lastLabels holds the labels of the profile last read with: a batch
-// reads thousands of workbooks with one profile. One entry, so a server
-// loading profiles per request holds no more.
-var lastLabels atomic.Pointer[profileLabels]
-
-type profileLabels struct {
-	p  *formulas.Profile
-	lb *labels
-}
-
-func labelsOf(p *formulas.Profile) *labels {
-	if c := lastLabels.Load(); c != nil && c.p == p {
-		return c.lb
+// labelsOf is the labels of opt's profile: a checker's, built once for a
+// batch of thousands of workbooks, else built for this read.
+func (opt ReadOptions) labelsOf() *labels {
+	if opt.labels != nil {
+		return opt.labels
 	}
-	c := &profileLabels{p, newLabels(p)}
-	lastLabels.Store(c)
-	return c.lb
+	return newLabels(opt.Profile)
 }
 
 func newLabels(p *formulas.Profile) *labels {

@@ -24,13 +24,13 @@ func TestCheckReaderMatchesCheckFile(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want := CheckFile(path, ReadOptions{})
-	got := CheckReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), path, ReadOptions{})
+	want := NewChecker(Checks(), ReadOptions{}).CheckFile(path)
+	got := NewChecker(Checks(), ReadOptions{}).CheckReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()), path)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("CheckReader = %+v\nCheckFile = %+v", got, want)
 	}
 	junk := []byte("PK\x03\x04 not really a zip")
-	r := CheckReader(bytes.NewReader(junk), int64(len(junk)), "junk.xlsx", ReadOptions{})
+	r := NewChecker(Checks(), ReadOptions{}).CheckReader(bytes.NewReader(junk), int64(len(junk)), "junk.xlsx")
 	if r.Err == nil || r.Path != "junk.xlsx" {
 		t.Errorf("junk: got %+v, want an error", r)
 	}
@@ -39,7 +39,7 @@ func TestCheckReaderMatchesCheckFile(t *testing.T) {
 // A reader that panics (as a hostile file might make a parser do) yields
 // an error result.
 func TestCheckReaderRecovers(t *testing.T) {
-	r := CheckReader(panicReader{}, 100, "evil.xlsx", ReadOptions{})
+	r := NewChecker(Checks(), ReadOptions{}).CheckReader(panicReader{}, 100, "evil.xlsx")
 	if r.Err == nil || r.Forms != nil {
 		t.Fatalf("got %+v, want the panic as an error", r)
 	}

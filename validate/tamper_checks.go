@@ -5,12 +5,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/integrity"
 )
 
-// The template integrity checks report what the reader found when asked
-// (ReadOptions.Seal, tamper.go); without it they find nothing.
-func init() {
-	Register(tplChanged, tplFormula, tplSignature, tplProtection)
-}
-
 var tplChanged = &Check{
 	Code: "tpl.changed", Severity: Error,
 	Doc:   "模板预设的内容 (项目、年度、预算数、指标及其目标和分值) 被改动, 或指标被增删 (需签名密钥或 --spec)",

@@ -113,7 +113,7 @@ func TestTamperLibreOffice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := CheckFile(out, ReadOptions{Seal: seal})
+		res := NewChecker(Checks(), ReadOptions{Seal: seal}).CheckFile(out)
 		if res.Err != nil || len(res.Forms) != 1 {
 			t.Fatalf("%s: %v, %d forms", out, res.Err, len(res.Forms))
 		}

@@ -59,7 +59,7 @@ func signedSeed(t testing.TB, key string) ([]byte, template.Layout, string) {
 // tpl.* findings.
 func checkBytes(t testing.TB, b []byte, seal *Seal) []Finding {
 	t.Helper()
-	res := CheckReader(bytes.NewReader(b), int64(len(b)), "returned.xlsx", ReadOptions{Seal: seal})
+	res := NewChecker(Checks(), ReadOptions{Seal: seal}).CheckReader(bytes.NewReader(b), int64(len(b)), "returned.xlsx")
 	if res.Err != nil || len(res.Forms) != 1 {
 		t.Fatalf("read: %v, %d forms, skipped %v", res.Err, len(res.Forms), res.Skipped)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/report"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
@@ -19,61 +18,72 @@ const (
 	exitFindings = 1
 )
 
-// outputs lists the stream formats of check; more register in init.
-var outputs = map[string]func(w io.Writer, lang report.Lang, color bool) report.Writer{
-	"text": func(w io.Writer, lang report.Lang, color bool) report.Writer {
-		return &report.Text{W: w, Lang: lang, Color: color}
-	},
-	"json": func(w io.Writer, _ report.Lang, _ bool) report.Writer { return &report.JSON{W: w} },
+// streamOutputs are check's --format values: the report streamed to
+// stdout or -o.
+func streamOutputs(lang report.Lang, color, quiet bool) map[string]func(io.Writer) report.Writer {
+	return map[string]func(io.Writer) report.Writer{
+		"text": func(w io.Writer) report.Writer { return &report.Text{W: w, Lang: lang, Color: color, Quiet: quiet} },
+		"json": func(w io.Writer) report.Writer { return &report.JSON{W: w} },
+		"csv":  func(w io.Writer) report.Writer { return &report.CSV{W: w, Lang: lang} },
+		"html": func(w io.Writer) report.Writer { return &report.HTML{W: w, Lang: lang} },
+	}
 }
 
-// checkSinks are extra outputs (annotated copies, summary workbook) that
-// other files register; each sees every result.
-var checkSinks []func(c *cli.Context, lang report.Lang) (sink, error)
-
-// sink receives every file's results next to the stream output.
+// sink receives every file's results next to the stream output: the
+// annotated copies and the summary workbook (reports.go).
 type sink interface {
 	Add(validate.FileResult, report.File) error
 	Close(report.Summary) error
 }
 
-var checkFlags = []cli.Flag{
-	&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "输出格式: text | json"},
-	&cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言: zh | en"},
-	&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "达到此级别的问题时退出码为 1: error | warning | info"},
-	&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "并行校验的文件数"},
-	&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
-	&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
-	&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "把报告写入此文件 (默认标准输出)"},
-	&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "文本输出中略去没有问题的文件"},
-	&cli.BoolFlag{Name: "no-progress", Usage: "不显示进度条"},
-}
-
-// checkCmd is a package variable so that other files' init functions can
-// add flags (report outputs) before the app is built.
-var checkCmd = &cli.Command{
-	Name:      "check",
-	Usage:     "校验填报后的自评表, 逐个单元格列出问题",
-	ArgsUsage: "文件|文件夹|通配符 ...",
-	Description: `读取工作簿 (文件夹递归查找 .xlsx), 按 FORM.md 的规则重新计算执行率、得分、总分和等级,
+func checkCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "输出格式: text | json | csv | html"},
+		&cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言: zh | en"},
+		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "达到此级别的问题时退出码为 1: error | warning | info"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "并行校验的文件数"},
+		&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+		&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "把报告写入此文件 (默认标准输出)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "文本输出只列出有错误或警告、无法读取或没有自评表的文件, 以及汇总行"},
+		&cli.BoolFlag{Name: "no-progress", Usage: "不显示进度条"},
+		&cli.StringFlag{Name: "annotate", Usage: "把有错误或警告的工作簿另存一份批注副本到此文件夹 (标红/标黄并加批注, 首页为「校验结果」)"},
+		&cli.StringFlag{Name: "summary", Usage: "写出汇总工作簿 (.xlsx): 每张表一行、问题清单、规则统计"},
+		signKeyFlag("签名密钥文件: 核验模板签名, 指出被改动的预设内容和公式 (tpl.*)"),
+		&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 无密钥时按项目名称 (及编码) 比对预设内容 (tpl.changed)"},
+	}
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "校验填报后的自评表, 逐个单元格列出问题",
+		ArgsUsage: "文件|文件夹|通配符 ...",
+		Description: `读取工作簿 (文件夹递归查找 .xlsx), 按 FORM.md 的规则重新计算执行率、得分、总分和等级,
    列出每个问题所在的文件、工作表、单元格、规则代码、应为值和实际值。
    退出码: 0 无问题; 1 有达到 --fail-on 级别的问题; 2 无法运行或有文件无法读取。
 
 示例:
    xlsxeval check samples/
    xlsxeval check 回收/*.xlsx --format json -o 结果.json
-   xlsxeval check 回收/ --fail-on warning --lang en`,
-	Flags:  checkFlags,
-	Action: runCheck,
+   xlsxeval check 回收/ --fail-on warning --lang en
+   xlsxeval check --annotate 退回/ --summary 汇总.xlsx --format html -o 结果.html 回收/
+   xlsxeval check --format csv -o 问题.csv 回收/`,
+		Flags: append(flags, limitFlags()...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.Exit("请指定要校验的文件或文件夹, 例如: xlsxeval check samples/", exitRun)
+			}
+			k, err := newChecker(c, validate.Checks())
+			if err != nil {
+				return err
+			}
+			defer batchGC()()
+			return runCheck(c, k)
+		},
+	}
 }
 
-func init() { commands = append(commands, checkCmd) }
-
-func runCheck(c *cli.Context) error {
-	defer validate.BatchGC()()
-	if c.NArg() == 0 {
-		return cli.Exit("请指定要校验的文件或文件夹, 例如: xlsxeval check samples/", exitRun)
-	}
+// runCheck checks the arguments' workbooks with k and writes every report
+// asked for.
+func runCheck(c *cli.Context, k *validate.Checker) error {
 	lang, err := parseLang(c.String("lang"))
 	if err != nil {
 		return err
@@ -82,20 +92,17 @@ func runCheck(c *cli.Context) error {
 	if !ok {
 		return cli.Exit(fmt.Sprintf("--fail-on 须为 error、warning 或 info, 而非 %q", c.String("fail-on")), exitRun)
 	}
-	newOut, ok := outputs[c.String("format")]
+	color := c.String("output") == "" && isTerminal(os.Stdout)
+	newOut, ok := streamOutputs(lang, color, c.Bool("quiet"))[c.String("format")]
 	if !ok {
-		return cli.Exit(fmt.Sprintf("不支持的输出格式 %q", c.String("format")), exitRun)
-	}
-	prof, err := loadProfile(c.String("profile"))
-	if err != nil {
-		return cli.Exit(err.Error(), exitRun)
+		return cli.Exit(fmt.Sprintf("不支持的输出格式 %q (可选 text、json、csv、html)", c.String("format")), exitRun)
 	}
 	paths, err := validate.Expand(c.Args().Slice())
 	if err != nil {
 		return cli.Exit(err.Error(), exitRun)
 	}
 	var sinks []sink
-	for _, mk := range checkSinks {
+	for _, mk := range []func(*cli.Context, report.Lang) (sink, error){newAnnotateSink, newSummarySink} {
 		s, err := mk(c, lang)
 		if err != nil {
 			return cli.Exit(err.Error(), exitRun)
@@ -108,20 +115,12 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitRun)
 	}
-	out := newOut(w, lang, c.String("output") == "" && isTerminal(os.Stdout))
+	out := newOut(w)
 	prog := newProgress(len(paths), !c.Bool("no-progress"))
 	var sum report.Summary
 	worst, unreadable := validate.Severity(-1), false
 	var werr error
-	seal, err := sealOptions(c, prof)
-	if err != nil {
-		return err
-	}
-	opt := validate.ReadOptions{Profile: prof, Password: c.String("password"), Seal: seal}
-	if opt, err = withLimits(c, opt); err != nil {
-		return err
-	}
-	validate.CheckAll(paths, c.Int("jobs"), opt, func(r validate.FileResult) {
+	k.CheckAll(paths, c.Int("jobs"), func(r validate.FileResult) {
 		prog.step()
 		f := report.FromResult(r, lang)
 		sum.Add(f)
@@ -171,13 +170,6 @@ func parseLang(s string) (report.Lang, error) {
 		return report.EN, nil
 	}
 	return "", cli.Exit(fmt.Sprintf("--lang 须为 zh 或 en, 而非 %q", s), exitRun)
-}
-
-func loadProfile(path string) (*formulas.Profile, error) {
-	if path == "" {
-		return formulas.Default(), nil
-	}
-	return formulas.LoadProfile(path)
 }
 
 func isTerminal(f *os.File) bool {

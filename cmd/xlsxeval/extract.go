@@ -12,8 +12,8 @@ import (
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-func init() {
-	commands = append(commands, &cli.Command{
+func extractCommand() *cli.Command {
+	return &cli.Command{
 		Name:      "extract",
 		Usage:     "把填报后的自评表数据汇成一张表 (csv | json | xlsx), 供部门存档与汇总",
 		ArgsUsage: "文件|文件夹|通配符 ...",
@@ -43,8 +43,18 @@ value and unit) as one table; column headers in English with --lang en.`,
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 		},
-		Action: runExtract,
-	})
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.Exit("请指定要导出的文件或文件夹, 例如: xlsxeval extract 回收/ -o 数据.xlsx", exitRun)
+			}
+			// extract only reads: a checker with no checks.
+			k, err := newChecker(c, nil)
+			if err != nil {
+				return err
+			}
+			return runExtract(c, k)
+		},
+	}
 }
 
 func extractFormat(c *cli.Context) (string, error) {
@@ -67,10 +77,8 @@ func extractFormat(c *cli.Context) (string, error) {
 	return "", cli.Exit(fmt.Sprintf("不支持的输出格式 %q (可选 csv、json、xlsx)", format), exitRun)
 }
 
-func runExtract(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return cli.Exit("请指定要导出的文件或文件夹, 例如: xlsxeval extract 回收/ -o 数据.xlsx", exitRun)
-	}
+// runExtract writes the data of every form k reads from the arguments.
+func runExtract(c *cli.Context, k *validate.Checker) error {
 	lang, err := parseLang(c.String("lang"))
 	if err != nil {
 		return err
@@ -78,10 +86,6 @@ func runExtract(c *cli.Context) error {
 	format, err := extractFormat(c)
 	if err != nil {
 		return err
-	}
-	prof, err := loadProfile(c.String("profile"))
-	if err != nil {
-		return cli.Exit(err.Error(), exitRun)
 	}
 	paths, err := validate.Expand(c.Args().Slice())
 	if err != nil {
@@ -97,8 +101,7 @@ func runExtract(c *cli.Context) error {
 	}
 	var werr error
 	unreadable := 0
-	opt := validate.ReadOptions{Profile: prof, Password: c.String("password")}
-	validate.CheckAll(paths, c.Int("jobs"), opt, func(r validate.FileResult) {
+	k.CheckAll(paths, c.Int("jobs"), func(r validate.FileResult) {
 		if r.Err != nil {
 			unreadable++
 			fmt.Fprintln(c.App.ErrWriter, "xlsxeval:", r.Err)

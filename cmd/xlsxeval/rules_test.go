@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -64,4 +66,53 @@ func TestRulesListsEveryCode(t *testing.T) {
 	if _, err := runApp(t, "rules", "--format", "xml"); err == nil {
 		t.Error("--format xml accepted")
 	}
+}
+
+// The explicit check list (validate.Checks, what check runs), `xlsxeval
+// rules` and the README's rule table name the same rules, in the same
+// order, with the same severity and description.
+func TestRulesListReadmeAgree(t *testing.T) {
+	js, err := runApp(t, "rules", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []ruleJSON
+	if err := json.Unmarshal([]byte(js), &listed); err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(readme), "## 规则与取整")
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9]+\\.[a-z0-9]+)` \\| ([a-z]+) \\| (.*) \\|$")
+	var documented []ruleJSON
+	for _, m := range row.FindAllStringSubmatch(table, -1) {
+		documented = append(documented, ruleJSON{m[1], m[2], m[3]})
+	}
+	var checks []ruleJSON
+	for _, k := range validate.Checks() {
+		checks = append(checks, ruleJSON{k.Code, k.Severity.String(), k.Doc})
+	}
+	if len(checks) < 20 {
+		t.Fatalf("only %d checks", len(checks))
+	}
+	for i, k := range checks {
+		if i >= len(listed) || listed[i] != k {
+			t.Errorf("rules lists %v at %d, the check list %v", at(listed, i), i, k)
+		}
+		if i >= len(documented) || documented[i] != k {
+			t.Errorf("README lists %v at %d, the check list %v", at(documented, i), i, k)
+		}
+	}
+	if len(listed) != len(checks) || len(documented) != len(checks) {
+		t.Errorf("%d checks, %d in rules, %d in the README", len(checks), len(listed), len(documented))
+	}
+}
+
+func at(rs []ruleJSON, i int) any {
+	if i < len(rs) {
+		return rs[i]
+	}
+	return "nothing"
 }

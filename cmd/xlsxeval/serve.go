@@ -11,10 +11,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/xlsxeval/xlsxeval/server"
+	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-func init() {
-	commands = append(commands, &cli.Command{
+func serveCommand() *cli.Command {
+	return &cli.Command{
 		Name:      "serve",
 		Usage:     "启动本机网页: 拖入自评表即可校验, 下载批注副本、汇总表和模板",
 		ArgsUsage: " ",
@@ -43,7 +44,7 @@ func init() {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
 		},
 		Action: runServe,
-	})
+	}
 }
 
 func runServe(c *cli.Context) error {
@@ -51,6 +52,7 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer batchGC()()
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	out := c.App.ErrWriter
@@ -86,20 +88,17 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	if c.Int("max-files") < 1 {
 		return cfg, cli.Exit("--max-files 须至少为 1", exitRun)
 	}
-	prof, err := loadProfile(c.String("profile"))
+	k, err := newChecker(c, validate.Checks())
 	if err != nil {
-		return cfg, cli.Exit(err.Error(), exitRun)
+		return cfg, err
 	}
-	seal, err := sealOptions(c, prof)
+	key, err := signKey(c)
 	if err != nil {
 		return cfg, err
 	}
 	cfg = server.Config{
 		Addr: c.String("addr"), MaxUpload: size, MaxFiles: c.Int("max-files"), Lang: lang,
-		Profile: prof, FileTimeout: c.Duration("file-timeout"), Version: version, Seal: seal,
-	}
-	if seal != nil {
-		cfg.SignKey = seal.Key
+		Checker: k, FileTimeout: c.Duration("file-timeout"), Version: version, SignKey: key,
 	}
 	return cfg, nil
 }

@@ -16,13 +16,6 @@ func signKeyFlag(usage string) cli.Flag {
 	return &cli.StringFlag{Name: "sign-key-file", Usage: usage + " (或环境变量 " + signKeyEnv + " 给出密钥本身)"}
 }
 
-func init() {
-	checkCmd.Flags = append(checkCmd.Flags,
-		signKeyFlag("签名密钥文件: 核验模板签名, 指出被改动的预设内容和公式 (tpl.*)"),
-		&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 无密钥时按项目名称 (及编码) 比对预设内容 (tpl.changed)"},
-	)
-}
-
 // signKey is the key of --sign-key-file or XLSXEVAL_SIGN_KEY; zero when
 // neither is given. Its errors never quote the key.
 func signKey(c *cli.Context) (integrity.Key, error) {

@@ -13,8 +13,8 @@ import (
 	"github.com/xlsxeval/xlsxeval/template"
 )
 
-func init() {
-	commands = append(commands, &cli.Command{
+func templateCommand() *cli.Command {
+	return &cli.Command{
 		Name:      "template",
 		Usage:     "生成财政项目支出绩效自评表模板 (空白表, 或按清单预填)",
 		ArgsUsage: " ",
@@ -48,7 +48,7 @@ English: generate the official self-evaluation form, blank or prefilled from a s
 			signKeyFlag("签名密钥文件: 为预设内容和公式签名, 以便 check 发现改动"),
 		},
 		Action: runTemplate,
-	})
+	}
 }
 
 func runTemplate(c *cli.Context) error {

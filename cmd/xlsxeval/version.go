@@ -7,8 +7,8 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() {
-	commands = append(commands, &cli.Command{
+func versionCommand() *cli.Command {
+	return &cli.Command{
 		Name:        "version",
 		Usage:       "显示版本号",
 		Description: "示例:\n   xlsxeval version",
@@ -16,5 +16,5 @@ func init() {
 			fmt.Fprintf(c.App.Writer, "xlsxeval %s (%s/%s, %s)\n", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 			return nil
 		},
-	})
+	}
 }

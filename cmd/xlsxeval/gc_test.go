@@ -1,12 +1,12 @@
-package validate
+package main
 
 import (
 	"runtime/debug"
 	"testing"
 )
 
-// gcPercent reads the collector's percentage without changing it.
-func gcPercent() int {
+// currentGC reads the collector's percentage without changing it.
+func currentGC() int {
 	p := debug.SetGCPercent(100)
 	debug.SetGCPercent(p)
 	return p
@@ -17,18 +17,18 @@ func TestBatchGC(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(77))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(5 << 30))
-	restore := BatchGC()
-	if p, l := gcPercent(), debug.SetMemoryLimit(-1); p != BatchGCPercent || l != BatchMemoryLimit {
+	restore := batchGC()
+	if p, l := currentGC(), debug.SetMemoryLimit(-1); p != gcPercent || l != memoryLimit {
 		t.Errorf("during a batch: GOGC %d, limit %d", p, l)
 	}
 	restore()
-	if p, l := gcPercent(), debug.SetMemoryLimit(-1); p != 77 || l != 5<<30 {
+	if p, l := currentGC(), debug.SetMemoryLimit(-1); p != 77 || l != 5<<30 {
 		t.Errorf("after: GOGC %d, limit %d; want 77 and the limit before", p, l)
 	}
 	// A setting the user made in the environment wins.
 	t.Setenv("GOGC", "200")
-	BatchGC()()
-	if p := gcPercent(); p != 77 {
+	batchGC()()
+	if p := currentGC(); p != 77 {
 		t.Errorf("with GOGC set: %d, want it left at 77", p)
 	}
 }
