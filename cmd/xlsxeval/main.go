@@ -26,6 +26,7 @@ func newApp() *cli.App {
 		extractCommand(),
 		rulesCommand(),
 		serveCommand(),
+		statusCommand(),
 		templateCommand(),
 		versionCommand(),
 	}
