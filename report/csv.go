@@ -42,6 +42,11 @@ func (c *CSV) File(f File) error {
 			return err
 		}
 	}
+	for _, x := range f.Findings {
+		if err := c.row(f.Path, "", "", "", t.word(x.Severity.String()), x.Rule, x.Message, x.Expected, x.Found); err != nil {
+			return err
+		}
+	}
 	for _, fm := range f.Forms {
 		for _, x := range fm.Findings {
 			if err := c.row(f.Path, x.Sheet, fm.Project, x.Cell, t.word(x.Severity.String()), x.Rule, x.Message, x.Expected, x.Found); err != nil {

@@ -67,6 +67,7 @@ var htmlTmpl = template.Must(template.New("").Parse(`
 {{define "file"}}<section class="file"><h2 class="path">{{.F.Path}}</h2>
 {{if .F.Error}}<p class="err"><span class="badge b-error">{{.W.unreadable}}</span> {{.F.Error}}</p>{{end}}
 {{range .F.Skipped}}<p><small>{{$.W.skipped}} {{.Sheet}}: {{.Reason}}</small></p>{{end}}
+{{range .F.Findings}}<p class="err"><span class="badge b-{{.Severity}}">{{.Severity}}</span> <code>{{.Rule}}</code> {{.Message}}</p>{{end}}
 {{range .Forms}}<div class="form"><h3>{{.Sheet}} · {{.Project}}
 {{if .Errors}}<span class="badge b-error">{{.Errors}} {{$.W.error}}</span>{{end}}
 {{if .Warnings}}<span class="badge b-warning">{{.Warnings}} {{$.W.warning}}</span>{{end}}

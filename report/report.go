@@ -20,6 +20,8 @@ type File struct {
 	Error   string    `json:"error,omitempty"`
 	Forms   []Form    `json:"forms"`
 	Skipped []Skipped `json:"skipped,omitempty"`
+	// Findings about the file as a whole (file.noform).
+	Findings []validate.Finding `json:"findings,omitempty"`
 }
 
 // Skipped is a sheet that holds no form.
@@ -68,6 +70,7 @@ func (s *Summary) Add(f File) {
 	if s.Rules == nil {
 		s.Rules = map[string]int{}
 	}
+	s.count(f.Findings)
 	for _, fm := range f.Forms {
 		s.Forms++
 		s.Errors += fm.Errors
@@ -78,6 +81,21 @@ func (s *Summary) Add(f File) {
 		}
 		for _, x := range fm.Findings {
 			s.Rules[x.Rule]++
+		}
+	}
+}
+
+// count adds file-level findings, which belong to no form.
+func (s *Summary) count(fs []validate.Finding) {
+	for _, x := range fs {
+		s.Rules[x.Rule]++
+		switch x.Severity {
+		case validate.Error:
+			s.Errors++
+		case validate.Warning:
+			s.Warnings++
+		default:
+			s.Infos++
 		}
 	}
 }
@@ -97,6 +115,13 @@ func FromResult(r validate.FileResult, lang Lang) File {
 	}
 	for _, fr := range r.Forms {
 		out.Forms = append(out.Forms, formOf(fr, lang))
+	}
+	for _, x := range r.Findings {
+		if lang == EN && x.MessageEn != "" {
+			x.Message = x.MessageEn
+		}
+		x.MessageEn = ""
+		out.Findings = append(out.Findings, x)
 	}
 	return out
 }

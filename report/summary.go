@@ -85,6 +85,11 @@ func (s *SummaryBook) Add(f File) {
 		return
 	}
 	t := &Text{Lang: s.Lang}
+	for _, x := range f.Findings {
+		// A file-level finding (no form in it): the file needs returning.
+		s.forms = append(s.forms, []any{f.Path, "", "", "", "", nil, nil, nil, nil, "", 1, 0, 0, w.status[2], x.Message})
+		s.findings = append(s.findings, []any{f.Path, "", "", "", t.word(x.Severity.String()), x.Rule, x.Message, x.Expected, x.Found})
+	}
 	for _, fm := range f.Forms {
 		status := w.status[0]
 		switch {

@@ -61,6 +61,9 @@ func (t *Text) File(f File) error {
 	for _, s := range f.Skipped {
 		fmt.Fprintf(t.W, "  %s %s: %s\n", t.word("skipped"), s.Sheet, s.Reason)
 	}
+	for _, x := range f.Findings {
+		fmt.Fprintf(t.W, "  %s  [%s] %s\n", t.paint(t.word(x.Severity.String()), x.Severity), x.Rule, x.Message)
+	}
 	for _, fm := range f.Forms {
 		fmt.Fprintf(t.W, "  "+t.word("form"), fm.Sheet, fm.Project, dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
 		for _, x := range fm.Findings {
@@ -82,7 +85,7 @@ func needsAttention(f File) bool {
 			return true
 		}
 	}
-	return len(f.Forms) == 0
+	return len(f.Forms) == 0 || len(f.Findings) > 0
 }
 
 func dash(s string) string {

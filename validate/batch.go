@@ -17,6 +17,8 @@ type FileResult struct {
 	Err     error // the file could not be read; Forms is empty
 	Forms   []FormResult
 	Skipped []Skip
+	// Findings about the file as a whole (file.noform): no form to hold them.
+	Findings []Finding
 }
 
 // FormResult is one form and its findings.

@@ -18,6 +18,7 @@ import (
 func Checks() []*Check {
 	out := []*Check{
 		cellError,
+		fileNoForm,
 		formEmpty,
 		fundsSum, fundsRate, fundsScore, fundsOver, fundsMissing, fundsWeight,
 		indRange, indCap, indBelow, indBand, indReason, indCategory, indUnit, indParse, indMissing, indLevel,
@@ -56,6 +57,16 @@ func (k *Checker) WithPassword(password string) *Checker {
 	c := *k
 	c.opt.Password = password
 	return &c
+}
+
+// has tells whether c is among k's checks.
+func (k *Checker) has(c *Check) bool {
+	for _, x := range k.checks {
+		if x.Code == c.Code {
+			return true
+		}
+	}
+	return false
 }
 
 // Run applies the checks to f and returns the findings in a stable order:
@@ -117,7 +128,7 @@ func (k *Checker) checkBook(name string, read func() (*Book, error)) (res FileRe
 	res.Path = name
 	defer func() {
 		if r := recover(); r != nil {
-			res.Forms, res.Skipped, res.Err = nil, nil, fmt.Errorf("内部错误, 无法校验此文件: %v", r)
+			res.Forms, res.Skipped, res.Findings, res.Err = nil, nil, nil, fmt.Errorf("内部错误, 无法校验此文件: %v", r)
 		}
 	}()
 	b, err := read()
@@ -126,6 +137,9 @@ func (k *Checker) checkBook(name string, read func() (*Book, error)) (res FileRe
 		return res
 	}
 	res.Skipped = b.Skipped
+	if len(b.Forms) == 0 && k.has(fileNoForm) {
+		res.Findings = []Finding{noForm(b)}
+	}
 	for _, f := range b.Forms {
 		fs, sum := k.run(f)
 		res.Forms = append(res.Forms, FormResult{Form: f, Findings: fs, Summary: sum})

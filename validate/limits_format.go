@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -155,4 +156,24 @@ func cfbStreams(r io.ReaderAt, size int64) map[string]bool {
 		sid = next(sid)
 	}
 	return names
+}
+
+// sheetError is a visible sheet that could not be parsed. Whether it
+// holds a form cannot be told, so the file is unreadable, not passed.
+type sheetError struct{ m msg }
+
+func (e *sheetError) Error() string { return e.m.zh }
+
+func unreadableSheet(sheet string, err error) error {
+	return &sheetError{say("工作表「%s」无法解析, 其中的内容未能检查 (技术细节: %v); %s",
+		"sheet %q cannot be parsed, so its content was not checked (%v); %s", sheet, err, fixResend)}
+}
+
+// withName makes a sheetError the file's InputError.
+func withName(name string, err error) error {
+	var se *sheetError
+	if errors.As(err, &se) {
+		return inputErr(name, se.m)
+	}
+	return err
 }

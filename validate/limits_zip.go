@@ -52,6 +52,9 @@ func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected,
 	if err := ps.kind(name); err != nil {
 		return nil, err
 	}
+	if err := ps.noDTD(name); err != nil {
+		return nil, err
+	}
 	over, err := ps.oversize(name, lim)
 	if err != nil {
 		// A missing sheet was said before a sheet past the limits.
@@ -94,6 +97,47 @@ func (ps parts) kind(name string) error {
 		return inputErr(name, say("工作簿已损坏: xl/sharedStrings.xml 为空 (文字内容丢失); %s", "the workbook is broken: xl/sharedStrings.xml is empty (the text is lost); %s", fixResend))
 	}
 	return nil
+}
+
+// noDTD refuses a workbook any of whose XML parts declares a DTD. Office
+// never writes one; a DTD is how entity bombs and external entities come
+// in, and a part the readers then fail on would go unread. Only the
+// prolog is read: a DOCTYPE must come before the root element.
+func (ps parts) noDTD(name string) error {
+	for p, f := range ps {
+		if !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".rels") {
+			continue
+		}
+		if hasDTD(f) {
+			return inputErr(name, say("工作簿的 %s 含有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取; Excel 与 WPS 保存的文件不会含有它, 请用 Excel 或 WPS 重新保存后再发送",
+				"%s contains a DTD/entities (<!DOCTYPE>), refused for safety; files saved by Excel or WPS never have one: save it again in Excel or WPS and resend", f.Name))
+		}
+	}
+	return nil
+}
+
+// hasDTD reads part f up to its root element for a DOCTYPE directive.
+func hasDTD(f *zip.File) bool {
+	rc, err := f.Open()
+	if err != nil {
+		return false // told by whichever reader opens it
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, 1<<20))
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return false
+		case xml.Directive:
+			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
+				return true
+			}
+		}
+	}
 }
 
 // sheetsPresent refuses a workbook whose sheets' parts are missing or

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"time"
@@ -239,7 +238,7 @@ func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over ma
 		}
 		forms, skip, err := readSheet(wb, sheet, fps[sheet], lb, p)
 		if err != nil {
-			return nil, err
+			return nil, withName(name, err)
 		}
 		if skip != nil {
 			b.Skipped = append(b.Skipped, *skip)
@@ -254,14 +253,14 @@ func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over ma
 // carries one that still fits, by labels otherwise (an export may stack
 // several forms on one sheet). A sheet the fast reader cannot read is an
 // error (the whole workbook goes to excelize); one excelize cannot read
-// is skipped.
+// makes the file unreadable: a form there would pass unchecked.
 func readSheet(wb workbook, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) ([]*form.Form, *Skip, error) {
 	g, err := wb.grid(sheet, lb)
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
 			return nil, nil, err
 		}
-		return nil, &Skip{sheet, fmt.Sprintf("无法读取: %v", err), fmt.Sprintf("cannot be read: %v", err)}, nil
+		return nil, nil, unreadableSheet(sheet, err)
 	}
 	if fp != nil {
 		if fm := readByFingerprint(g, fp, p); fm != nil {

@@ -13,8 +13,10 @@ import (
 // Seal asks the reader for the template integrity checks (tpl.*): with a
 // Key, forms that carry our fingerprint are verified against their signed
 // record; with Specs, forms are compared with the records of the spec
-// they were made from (matched by project name, and code). A form whose
-// seal is valid is judged by the seal.
+// they were made from (matched by project name, and code). A valid seal
+// proves only that someone holding the key signed the form, so with Specs
+// the form is still compared with the spec: a signed template of changed
+// figures is a changed template.
 type Seal struct {
 	Key   integrity.Key
 	Specs []*integrity.Record
@@ -52,18 +54,39 @@ func (s *Seal) inspect(f *excelize.File, fm *form.Form, path string) *tamper {
 		t.keyed, t.status = true, sealed.Verify(s.Key)
 		if t.status == integrity.Valid {
 			t.diffs = integrity.Compare(sealed.Record, fm, integrity.FileSheet{F: f, Sheet: fm.Sheet}, integrity.Protected(f, fm.Sheet))
-			return t
 		}
 	}
 	if len(s.Specs) > 0 {
-		if rec := s.specOf(fm, path); rec != nil {
-			t.diffs = integrity.Compare(rec, fm, nil, false)
-		} else {
-			t.diffs = []integrity.Diff{{Kind: integrity.Changed, Key: "project", Cell: fm.Project.Ref,
-				Found: fm.Project.Text, Note: noteUnknown}}
-		}
+		t.diffs = mergeDiffs(t.diffs, s.specDiffs(fm, path))
 	}
 	return t
+}
+
+// specDiffs compares fm with its project's spec record.
+func (s *Seal) specDiffs(fm *form.Form, path string) []integrity.Diff {
+	if rec := s.specOf(fm, path); rec != nil {
+		return integrity.Compare(rec, fm, nil, false)
+	}
+	return []integrity.Diff{{Kind: integrity.Changed, Key: "project", Cell: fm.Project.Ref,
+		Found: fm.Project.Text, Note: noteUnknown}}
+}
+
+// mergeDiffs adds to a the diffs of b not already found at the same cell.
+func mergeDiffs(a, b []integrity.Diff) []integrity.Diff {
+	type at struct {
+		kind integrity.Kind
+		cell string
+	}
+	seen := map[at]bool{}
+	for _, d := range a {
+		seen[at{d.Kind, d.Cell}] = true
+	}
+	for _, d := range b {
+		if !seen[at{d.Kind, d.Cell}] {
+			a = append(a, d)
+		}
+	}
+	return a
 }
 
 // noteUnknown marks a project the spec does not name.

@@ -349,3 +349,26 @@ func TestTamperAgainstSpec(t *testing.T) {
 		t.Errorf("project not in the spec: %s", tdump(got))
 	}
 }
+
+// A form signed with the key is still compared with --spec: whoever got a
+// changed spec signed (issue 14: a signing oracle) is caught by the spec.
+func TestTamperSignedOtherSpec(t *testing.T) {
+	s := seedSpec(t)
+	orig := template.SpecRecords(s, formulas.Default())
+	s.Projects[0].Funds.Current.Budget = template.D("30")
+	s.Projects[0].Indicators[1].Target = "≥5.00(项)"
+	w, err := template.Build(s.Projects, template.Options{Profile: formulas.Default(), Year: 2024, SignKey: mustKey(t, tamperKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := w.Bytes()
+	lay := template.NewLayout(len(s.Projects[0].Indicators), formulas.Default())
+	if got := checkBytes(t, b, &Seal{Key: mustKey(t, tamperKey)}); len(got) != 0 {
+		t.Fatalf("the seal itself is valid: %s", tdump(got))
+	}
+	got := checkBytes(t, b, &Seal{Key: mustKey(t, tamperKey), Specs: orig})
+	findingsMatch(t, "signed, other spec", got, []want{
+		{"tpl.changed", lay.Ref("funds.1.budget"), "17.52"},
+		{"tpl.changed", lay.Ref("ind.1.target"), "≥10.00(项)"},
+	})
+}

@@ -125,6 +125,9 @@ func runCheck(c *cli.Context, k *validate.Checker) error {
 		f := report.FromResult(r, lang)
 		sum.Add(f)
 		unreadable = unreadable || r.Err != nil
+		for _, x := range r.Findings {
+			worst = max(worst, x.Severity)
+		}
 		for _, fr := range r.Forms {
 			for _, x := range fr.Findings {
 				worst = max(worst, x.Severity)

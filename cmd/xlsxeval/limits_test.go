@@ -82,12 +82,13 @@ func TestBatchMixedBadAndGood(t *testing.T) {
 	if !strings.Contains(v.Files[0].Error, "empty") || !strings.Contains(v.Files[1].Error, "CSV") || strings.ContainsFunc(v.Files[1].Error, isHan) {
 		t.Errorf("English errors: %q / %q", v.Files[0].Error, v.Files[1].Error)
 	}
-	// Only good files: clean, exit 0; a limit lowered past them: exit 2.
+	// Only good files: clean, exit 0; a limit lowered past them: the
+	// form is not read, which must not pass (file.noform, exit 1).
 	if _, errs, code := run(t, "check", good[0], "--no-progress"); code != 0 {
 		t.Errorf("good file: exit %d %s", code, errs)
 	}
 	out, _, code = run(t, "check", good[0], "--format", "json", "--max-file-size", "1", "--max-rows", "5")
-	if code != 0 || !strings.Contains(out, "--max-rows") {
+	if code != 1 || !strings.Contains(out, "--max-rows") || !strings.Contains(out, "file.noform") {
 		t.Errorf("--max-rows 5: exit %d\n%s", code, out)
 	}
 	if _, errs, code := run(t, "check", good[0], "--max-cells", "0"); code != 2 || !strings.Contains(errs, "--max-cells") {
