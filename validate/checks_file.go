@@ -7,8 +7,8 @@ import "strings"
 // be told all is well). Checker.checkBook reports it; no form reaches Run.
 var fileNoForm = &Check{
 	Code: "file.noform", Severity: Error,
-	Doc:   "工作簿中没有找到自评表 (每个工作表都被跳过: 空白、隐藏或没有自评表表头)",
-	DocEn: "no form found in the workbook (every sheet skipped: empty, hidden or without a form's headers)",
+	Doc:   "工作簿中没有找到自评表 (每个工作表都被跳过: 空白、隐藏、超过上限或没有自评表表头)",
+	DocEn: "no form found in the workbook (every sheet skipped: empty, hidden, over the limits or without a form's headers)",
 	Run:   func(*Pass) {},
 }
 
