@@ -91,10 +91,6 @@ type Form struct {
 	Grade       Cell // 评分等级
 	// Template is set when the sheet carries our fingerprint.
 	Template *Fingerprint
-	// Seal is what the reader found when verifying the form against its
-	// signed template record or spec (validate's tpl.* checks report it);
-	// nil when not asked for.
-	Seal any
 }
 
 // Fingerprint is what our generated workbooks record about themselves.

@@ -81,15 +81,27 @@ func fingerprintRow(f *excelize.File, sheet string) (int, error) {
 // Read returns the seal stored for sheet in f: nil when there is none,
 // a seal without a Record when it cannot be read.
 func Read(f *excelize.File, sheet string) *Seal {
-	row, err := fingerprintRow(f, sheet)
-	if err != nil || row == 0 {
+	if idx, _ := f.GetSheetIndex(form.FingerprintSheet); idx < 0 {
 		return nil
 	}
 	rows, err := f.GetRows(form.FingerprintSheet)
-	if err != nil || row > len(rows) {
+	if err != nil {
 		return nil
 	}
-	r := rows[row-1]
+	return ReadRows(rows, sheet)
+}
+
+// ReadRows returns the seal stored for sheet in rows, the fingerprint
+// sheet's text (so that any reader of the workbook can find it): nil when
+// there is none, a seal without a Record when it cannot be read.
+func ReadRows(rows [][]string, sheet string) *Seal {
+	var r []string
+	for i, row := range rows {
+		if i > 0 && len(row) > 0 && row[0] == sheet {
+			r = row
+			break
+		}
+	}
 	if len(r) < sealCol || !strings.Contains(r[sealCol-1], sealMark) {
 		return nil
 	}

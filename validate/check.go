@@ -74,6 +74,10 @@ type Check struct {
 type Pass struct {
 	Form    *form.Form
 	Profile *formulas.Profile
+	// Tamper is the seal inspection of Form, the tpl.* checks' input (as
+	// go/analysis passes a prerequisite's result in ResultOf); nil when
+	// the checker has no seal.
+	Tamper *Tamper
 	check   *Check
 	out     *[]Finding
 	memo    *calcMemo // shared by the passes of one Run

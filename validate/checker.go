@@ -72,12 +72,13 @@ func (k *Checker) has(c *Check) bool {
 // Run applies the checks to f and returns the findings in a stable order:
 // by row, column, then rule. A form nobody filled in gets form.empty alone.
 func (k *Checker) Run(f *form.Form) []Finding {
-	fs, _ := k.run(f)
+	fs, _ := k.run(f, nil)
 	return fs
 }
 
-// run is Run and the figures it recomputed (zero for a blank form).
-func (k *Checker) run(f *form.Form) ([]Finding, Summary) {
+// run is Run with the form's seal inspection t, and the figures it
+// recomputed (zero for a blank form).
+func (k *Checker) run(f *form.Form, t *Tamper) ([]Finding, Summary) {
 	var out []Finding
 	checks := k.checks
 	blank := Unfilled(f)
@@ -91,7 +92,7 @@ func (k *Checker) run(f *form.Form) ([]Finding, Summary) {
 	}
 	memo := &calcMemo{}
 	for _, c := range checks {
-		pass := &Pass{Form: f, Profile: k.opt.Profile, check: c, out: &out, memo: memo}
+		pass := &Pass{Form: f, Profile: k.opt.Profile, Tamper: t, check: c, out: &out, memo: memo}
 		c.Run(pass)
 	}
 	out = rootCauses(out)
@@ -141,7 +142,7 @@ func (k *Checker) checkBook(name string, read func() (*Book, error)) (res FileRe
 		res.Findings = []Finding{noForm(b)}
 	}
 	for _, f := range b.Forms {
-		fs, sum := k.run(f)
+		fs, sum := k.run(f, b.Tamper[f])
 		res.Forms = append(res.Forms, FormResult{Form: f, Findings: fs, Summary: sum})
 	}
 	return res

@@ -69,6 +69,9 @@ type Book struct {
 	Path    string
 	Forms   []*form.Form
 	Skipped []Skip
+	// Tamper is the seal inspection of each form, when ReadOptions.Seal
+	// asks for it (tamper.go); the checker hands it to the tpl.* checks.
+	Tamper map[*form.Form]*Tamper
 }
 
 // Open reads the workbook at path. It never writes to it.
@@ -123,11 +126,10 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 	if z == nil {
 		return readExcelize(r, size, name, opt, lim, nil)
 	}
-	// The fast reader cannot decrypt, and template seals inspect the
-	// excelize file; anything it does not read exactly falls back. It
-	// reads only workbooks whose every sheet has its part, so a missing
-	// one is looked for only when it fails.
-	if opt.Password == "" && opt.Seal == nil && opt.path != pathExcelize {
+	// The fast reader cannot decrypt; anything it does not read exactly
+	// falls back. It reads only workbooks whose every sheet has its part,
+	// so a missing one is looked for only when it fails.
+	if opt.Password == "" && opt.path != pathExcelize {
 		b, err := readFast(z.zr, name, opt, lim, z.over)
 		if err == nil {
 			return b, nil
@@ -151,7 +153,15 @@ func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map
 	if err != nil {
 		return nil, err
 	}
-	return readBook(fastBook{xb}, name, opt.labelsOf(), opt.Profile, over)
+	fb := fastBook{b: xb}
+	if opt.Seal.wanted() {
+		fb.kept = map[string]*xlsx.Sheet{} // the seal compares the form sheets' cells
+	}
+	b, err := readBook(fb, name, opt.labelsOf(), opt.Profile, over)
+	if err == nil {
+		b.Tamper = opt.Seal.inspect(fastSource{xb, fb.kept}, b)
+	}
+	return b, err
 }
 
 func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
@@ -166,7 +176,7 @@ func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim l
 	defer f.Close()
 	b, err := readBook(xlBook{f}, name, opt.labelsOf(), opt.Profile, over)
 	if err == nil {
-		opt.Seal.attach(f, b)
+		b.Tamper = opt.Seal.inspect(xlSource{f}, b)
 	}
 	return b, err
 }

@@ -64,7 +64,10 @@ func loadGrid(f *excelize.File, sheet string, lb *labels) (*grid, error) {
 }
 
 // fastBook is a workbook read by internal/xlsx.
-type fastBook struct{ b *xlsx.Book }
+type fastBook struct {
+	b    *xlsx.Book
+	kept map[string]*xlsx.Sheet // sheets read, kept for the seal; nil: none kept
+}
 
 func (x fastBook) sheetList() []string {
 	var out []string
@@ -104,6 +107,9 @@ func (x fastBook) grid(sheet string, lb *labels) (*grid, error) {
 	sh, err := x.b.Sheet(sheet)
 	if err != nil {
 		return nil, err
+	}
+	if x.kept != nil {
+		x.kept[sheet] = sh
 	}
 	g := &grid{sheet: sheet, text: sh.Rows, norm: make([][]string, len(sh.Rows)), lb: lb,
 		cells: make([]xcell, len(sh.Cells)), merges: make([]rect, len(sh.Merges))}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // Seal asks the reader for the template integrity checks (tpl.*): with a
@@ -22,38 +23,50 @@ type Seal struct {
 	Specs []*integrity.Record
 }
 
-// tamper is what the integrity checks found on one form.
-type tamper struct {
+// Tamper is what the seal inspection found on one form: the input of the
+// tpl.* checks, which reaches them as Pass.Tamper (as go/analysis hands an
+// analyzer its prerequisites' results in ResultOf). nil: no seal asked.
+type Tamper struct {
 	keyed  bool             // a key was given and the form carries a fingerprint
 	status integrity.Status // of its seal, when keyed
 	diffs  []integrity.Diff
 }
 
-func remember(fm *form.Form, t *tamper) { fm.Seal = t }
-
-func recall(fm *form.Form) *tamper {
-	t, _ := fm.Seal.(*tamper)
-	return t
+// sealSource is what the inspection reads of a workbook, whichever reader
+// opened it: the fingerprint sheet's text, and a form sheet's cells and
+// protection.
+type sealSource interface {
+	fingerprintRows() [][]string
+	sheet(name string) (cells integrity.Sheet, protected bool)
 }
 
-// attach verifies every form of b read from f; nothing without a Seal.
-func (s *Seal) attach(f *excelize.File, b *Book) {
-	if s == nil || (s.Key.IsZero() && len(s.Specs) == 0) {
-		return
+// wanted: s asks for an inspection (a key or a spec).
+func (s *Seal) wanted() bool { return s != nil && (!s.Key.IsZero() || len(s.Specs) > 0) }
+
+// inspect verifies every form of b read from src; nil without a Seal.
+func (s *Seal) inspect(src sealSource, b *Book) map[*form.Form]*Tamper {
+	if !s.wanted() {
+		return nil
 	}
+	out := make(map[*form.Form]*Tamper, len(b.Forms))
+	var fp [][]string
 	for _, fm := range b.Forms {
-		remember(fm, s.inspect(f, fm, b.Path))
+		if fp == nil && !s.Key.IsZero() && fm.Template != nil {
+			fp = src.fingerprintRows()
+		}
+		out[fm] = s.inspectForm(src, fp, fm, b.Path)
 	}
+	return out
 }
 
-func (s *Seal) inspect(f *excelize.File, fm *form.Form, path string) *tamper {
-	t := &tamper{}
-	var sealed *integrity.Seal
+func (s *Seal) inspectForm(src sealSource, fp [][]string, fm *form.Form, path string) *Tamper {
+	t := &Tamper{}
 	if !s.Key.IsZero() && fm.Template != nil {
-		sealed = integrity.Read(f, fm.Sheet)
+		sealed := integrity.ReadRows(fp, fm.Sheet)
 		t.keyed, t.status = true, sealed.Verify(s.Key)
 		if t.status == integrity.Valid {
-			t.diffs = integrity.Compare(sealed.Record, fm, integrity.FileSheet{F: f, Sheet: fm.Sheet}, integrity.Protected(f, fm.Sheet))
+			cells, protected := src.sheet(fm.Sheet)
+			t.diffs = integrity.Compare(sealed.Record, fm, cells, protected)
 		}
 	}
 	if len(s.Specs) > 0 {
@@ -88,6 +101,62 @@ func mergeDiffs(a, b []integrity.Diff) []integrity.Diff {
 	}
 	return a
 }
+
+// xlSource reads the seal from a workbook opened with excelize.
+type xlSource struct{ f *excelize.File }
+
+func (x xlSource) fingerprintRows() [][]string {
+	if idx, _ := x.f.GetSheetIndex(form.FingerprintSheet); idx < 0 {
+		return nil
+	}
+	rows, _ := x.f.GetRows(form.FingerprintSheet)
+	return rows
+}
+
+func (x xlSource) sheet(name string) (integrity.Sheet, bool) {
+	return integrity.FileSheet{F: x.f, Sheet: name}, integrity.Protected(x.f, name)
+}
+
+// fastSource reads the seal from the parts internal/xlsx read: the form
+// sheets the reader kept, so a signed form costs no second parse.
+type fastSource struct {
+	b    *xlsx.Book
+	kept map[string]*xlsx.Sheet
+}
+
+func (x fastSource) fingerprintRows() [][]string {
+	for _, s := range x.b.Sheets() {
+		if strings.EqualFold(s.Name, form.FingerprintSheet) {
+			if sh, err := x.b.Sheet(s.Name); err == nil {
+				return sh.Rows
+			}
+		}
+	}
+	return nil
+}
+
+func (x fastSource) sheet(name string) (integrity.Sheet, bool) {
+	sh := x.kept[name]
+	if sh == nil {
+		var err error
+		if sh, err = x.b.Sheet(name); err != nil {
+			return cellSheet{}, false
+		}
+	}
+	cells := make(cellSheet, len(sh.Cells))
+	for _, c := range sh.Cells {
+		ref, _ := excelize.CoordinatesToCellName(c.Col+1, c.Row+1)
+		cells[ref] = c
+	}
+	return cells, sh.Protected
+}
+
+// cellSheet is a sheet's stored cells by reference.
+type cellSheet map[string]xlsx.Cell
+
+func (s cellSheet) Formula(ref string) string { return s[ref].Formula }
+
+func (s cellSheet) Value(ref string) string { return strings.TrimSpace(s[ref].Raw) }
 
 // noteUnknown marks a project the spec does not name.
 const noteUnknown = "unknown"

@@ -41,7 +41,7 @@ var tplSignature = &Check{
 	Doc:   "本工具生成的表缺少签名, 或签名无效 (用其他密钥签名, 或签名记录被改动) (需签名密钥)",
 	DocEn: "a form made by this tool has no signature, or an invalid one (another key, or the signed record altered) (needs a signing key)",
 	Run: func(p *Pass) {
-		t := recall(p.Form)
+		t := p.Tamper
 		if t == nil || !t.keyed || t.status == integrity.Valid {
 			return
 		}
@@ -78,7 +78,7 @@ var tplProtection = &Check{
 }
 
 func tamperDiffs(p *Pass, k integrity.Kind) []integrity.Diff {
-	t := recall(p.Form)
+	t := p.Tamper
 	if t == nil {
 		return nil
 	}

@@ -56,20 +56,26 @@ func signedSeed(t testing.TB, key string) ([]byte, template.Layout, string) {
 }
 
 // checkBytes checks a workbook with the key (or spec) and returns its
-// tpl.* findings.
+// tpl.* findings. It reads the workbook with the fast reader alone (a
+// signed form must not need excelize) and with excelize, which must agree.
 func checkBytes(t testing.TB, b []byte, seal *Seal) []Finding {
 	t.Helper()
-	res := NewChecker(Checks(), ReadOptions{Seal: seal}).CheckReader(bytes.NewReader(b), int64(len(b)), "returned.xlsx")
-	if res.Err != nil || len(res.Forms) != 1 {
-		t.Fatalf("read: %v, %d forms, skipped %v", res.Err, len(res.Forms), res.Skipped)
-	}
-	var out []Finding
-	for _, f := range res.Forms[0].Findings {
-		if strings.HasPrefix(f.Rule, "tpl.") {
-			out = append(out, f)
+	var got [2][]Finding
+	for i, path := range []readPath{pathFast, pathExcelize} {
+		res := NewChecker(Checks(), ReadOptions{Seal: seal, path: path}).CheckReader(bytes.NewReader(b), int64(len(b)), "returned.xlsx")
+		if res.Err != nil || len(res.Forms) != 1 {
+			t.Fatalf("read (path %d): %v, %d forms, skipped %v", path, res.Err, len(res.Forms), res.Skipped)
+		}
+		for _, f := range res.Forms[0].Findings {
+			if strings.HasPrefix(f.Rule, "tpl.") {
+				got[i] = append(got[i], f)
+			}
 		}
 	}
-	return out
+	if tdump(got[0]) != tdump(got[1]) {
+		t.Errorf("the fast reader's seal findings differ from excelize's:\nfast:%s\nexcelize:%s", tdump(got[0]), tdump(got[1]))
+	}
+	return got[0]
 }
 
 // editPart rewrites the part of the package that holds sheet (or, with

@@ -25,6 +25,8 @@ type Sheet struct {
 	Rows   [][]string
 	Cells  []Cell // every cell that has a value or a formula, in order
 	Merges []Range
+	// Protected: the sheet's protection is on (<sheetProtection sheet="1">).
+	Protected bool
 }
 
 // sheetBufs holds buffers for sheets' XML, which is most of what a
@@ -117,6 +119,9 @@ func (sc *scan) start(t xml.StartElement, stack []string) error {
 		return sc.startRow(t)
 	case t.Name.Local == "c" && parent == "row":
 		return sc.startCell(t)
+	case t.Name.Local == "sheetProtection" && n == 2:
+		v := attr(t, "sheet")
+		sc.sh.Protected = v == "1" || v == "true"
 	case t.Name.Local == "mergeCell" && parent == "mergeCells":
 		m, ok := mergeRange(attr(t, "ref"))
 		if !ok {
