@@ -78,9 +78,9 @@ type Pass struct {
 	// go/analysis passes a prerequisite's result in ResultOf); nil when
 	// the checker has no seal.
 	Tamper *Tamper
-	check   *Check
-	out     *[]Finding
-	memo    *calcMemo // shared by the passes of one Run
+	check  *Check
+	out    *[]Finding
+	memo   *calcMemo // shared by the passes of one Run
 }
 
 // Report records a finding at the check's default severity.
