@@ -93,11 +93,15 @@ var (
 	FActual = &Field{"actual", "实际完成值", []string{"完成值", "全年实际值", "实际值", "全年实际值(B)", "实际完成值(B)"}, "actual", KindActual}
 	FWeight = &Field{"weight", "分值", []string{"分数", "权重", "分值权重", "指标分值权重", "参考分值"}, "weight", KindWeight}
 	FScore  = &Field{"score", "得分", []string{"评分", "指标得分", "自评得分"}, "score", KindScore}
-	FReason = &Field{"reason", "偏差原因分析及改进措施", []string{"偏差原因分析", "偏差原因", "未完成原因分析", "原因分析及改进措施", "未完成原因及改进措施", "未完成原因"}, "deviation reason", KindText}
+	// A target split over three cells (指标性质 | 指标值 | 度量单位): the
+	// operator and the unit; Target is then the 指标值 cell.
+	FTargetOp   = &Field{"target_op", "指标性质", []string{"运算符", "符号"}, "target operator", KindText}
+	FTargetUnit = &Field{"target_unit", "度量单位", []string{"计量单位"}, "target unit", KindText}
+	FReason     = &Field{"reason", "偏差原因分析及改进措施", []string{"偏差原因分析", "偏差原因", "未完成原因分析", "原因分析及改进措施", "未完成原因及改进措施", "未完成原因"}, "deviation reason", KindText}
 )
 
 // IndCols are the columns of an indicator row.
-var IndCols = []*Field{FL1, FL2, FL3, FTarget, FActual, FWeight, FScore, FReason}
+var IndCols = []*Field{FL1, FL2, FL3, FTarget, FActual, FWeight, FScore, FReason, FTargetOp, FTargetUnit}
 
 // Key names one field of one form: a head field, a column of one funds
 // row, or a column of one indicator row.
@@ -222,12 +226,15 @@ func (r *FundRow) cells() []*Cell {
 }
 
 func (r *Indicator) cells() []*Cell {
-	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason}
+	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason, &r.TargetOp, &r.TargetUnit}
 }
 
 // Sections are labels that head a part of the form without being a field.
 var (
 	SGoals = &Field{"goals", "年度总体目标", []string{"年度总体目标完成情况", "总体目标完成情况", "项目年度目标完成情况"}, "overall goals", KindLabel}
+	// STopTotal is a written total at the top of the form (宁夏, transfer
+	// payment forms) instead of, or besides, a 总分 row.
+	STopTotal = &Field{"total.top", "项目总得分", []string{"自评总分", "自评得分", "总得分", "项目自评得分"}, "total score (top)", KindScore}
 )
 
 // Spellings returns label and every synonym the catalogue knows for it
@@ -246,7 +253,7 @@ func Spellings(label string) []string {
 			}
 		}
 	}
-	for _, fs := range [][]*Field{HeadFields, FundRows[:], FundCols, IndCols, {SGoals}} {
+	for _, fs := range [][]*Field{HeadFields, FundRows[:], FundCols, IndCols, {SGoals, STopTotal}} {
 		for _, f := range fs {
 			add(f)
 		}

@@ -67,8 +67,15 @@ type Indicator struct {
 	Weight Cell // 分值
 	Score  Cell // 得分
 	Reason Cell // 偏差原因分析及改进措施
+	// TargetOp and TargetUnit are the operator and unit cells of a target
+	// split over three columns (指标性质 | 指标值 | 度量单位); Target then
+	// holds the three read as one (≧ 735 人次 → ≧735人次) at the 指标值 cell.
+	TargetOp, TargetUnit Cell
 	// L1Own/L2Own are false when L1/L2 were inherited from a row above.
 	L1Own, L2Own bool
+	// NA is set when the row states it does not apply: `/`, 无 or 不适用
+	// as target and actual (or as its 三级指标, 指标1:/).
+	NA bool
 }
 
 // Form is one form found on one sheet.

@@ -45,6 +45,18 @@ var opSpellings = []struct {
 	{"＞＝", OpGE}, {"＜＝", OpLE}, {"＞", OpGT}, {"＜", OpLT}, {"＝", OpEQ},
 }
 
+// OpOf reads a cell holding only an operator (指标性质 of a split target):
+// ≧, ═, >=, 不低于; ok is false for anything else (定量, 正向).
+func OpOf(s string) (Op, bool) {
+	t := Normalize(s)
+	for _, o := range opSpellings {
+		if t == o.s {
+			return o.op, true
+		}
+	}
+	return OpNone, false
+}
+
 // Level is the completion level a qualitative actual states.
 type Level int
 

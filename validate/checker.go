@@ -21,7 +21,7 @@ func Checks() []*Check {
 		fileNoForm,
 		formEmpty,
 		fundsSum, fundsRate, fundsScore, fundsOver, fundsMissing, fundsWeight,
-		indRange, indCap, indBelow, indBand, indReason, indCategory, indUnit, indParse, indMissing, indLevel,
+		indRange, indCap, indBelow, indBand, indReason, indCategory, indUnit, indParse, indMissing, indLevel, indOp,
 		weightsSum, l1Weight, totalSum, totalGrade, totalMissing, headMissing, cacheStale,
 		tplChanged, tplFormula, tplSignature, tplProtection,
 	}

@@ -213,7 +213,9 @@ func newCalc(f *form.Form, p *formulas.Profile) *calc {
 func (c *calc) readRows() {
 	for i := range c.f.Indicators {
 		ind := &c.f.Indicators[i]
-		r := indRow{Indicator: ind, blank: blankRow(ind)}
+		// A row stating it does not apply (/ as target and actual) with no
+		// weight or score counts like a spare row.
+		r := indRow{Indicator: ind, blank: blankRow(ind) || ind.NA && ind.Weight.Empty() && ind.Score.Empty()}
 		r.na = c.p.Rescale && notApplicable(ind)
 		r.tv, r.tErr = formulas.Parse(cellText(ind.Target))
 		r.av, r.aErr = formulas.Parse(cellText(ind.Actual))

@@ -10,11 +10,12 @@ import (
 )
 
 // eachRow calls fn for every indicator row that is filled in and counts
-// (not a spare row, not 不适用 under a rescaling profile).
+// (not a spare row, not 不适用 under a rescaling profile, not a row that
+// states it does not apply).
 func eachRow(p *Pass, fn func(c *calc, r *indRow)) {
 	c := p.calc()
 	for i := range c.rows {
-		if r := &c.rows[i]; !r.blank && !r.na {
+		if r := &c.rows[i]; !r.blank && !r.na && !r.NA {
 			fn(c, r)
 		}
 	}
@@ -247,6 +248,15 @@ var indCategory = &Check{
 			if ok {
 				continue
 			}
+			if base, cut := strings.CutSuffix(l2, "等"); cut {
+				if _, ok := p.Profile.L2Allowed(l1, base); ok {
+					// 服务对象满意度指标等: a province's own wording of an
+					// allowed category, not another category.
+					p.flag(Warning, r.L2.Ref, base, r.L2.Text, say("二级指标「%s」按「%s」理解; 建议按规范填写",
+						"二级指标 %q is read as %q; the standard wording is preferred", r.L2.Text, base))
+					continue
+				}
+			}
 			cell, exp := r.L2, strings.Join(allowedL2(p.Profile, l1), "/")
 			m := say("二级指标「%s」不属于一级指标「%s」(可选: %s); 请改正", "二级指标 %q is not allowed under %q (allowed: %s); correct it",
 				r.L2.Text, r.L1.Text, strings.Join(allowedL2(p.Profile, l1), "、"))
@@ -345,7 +355,7 @@ var indMissing = &Check{
 		c := p.calc()
 		filled := 0
 		for _, r := range c.rows {
-			if r.blank || r.na {
+			if r.blank || r.na || r.NA {
 				continue
 			}
 			filled++
@@ -394,6 +404,26 @@ var indLevel = &Check{
 				"指标「%s」实际完成值「%s」未写明完成等级, 也与指标值「%s」不同, 无法判断可得分数; 请写明「达成指标」「部分达成指标并具有一定效果」或「未达成指标且效果较差」",
 				"indicator %q: the actual %q states no completion level and differs from the target %q, so its score cannot be judged; state met, partially met or missed",
 				r.L3.Text, r.Actual.Text, r.Target.Text))
+		})
+	},
+}
+
+// indOp says how a target with a number and no operator was read (FORM.md:
+// ≥, or ≤ under 成本指标); the cap follows from that reading.
+var indOp = &Check{
+	Code: "ind.op", Severity: Warning,
+	Doc:   "年度指标值只有数值没有运算符 (按 ≥ 理解, 成本指标按 ≤)",
+	DocEn: "a numeric target without an operator (read as ≥, ≤ under 成本指标)",
+	Run: func(p *Pass) {
+		eachRow(p, func(c *calc, r *indRow) {
+			if r.tErr != nil || !r.tv.Bare {
+				return
+			}
+			want := r.tv.Op.String() + r.tv.Text
+			p.flagDefault(r.Target.Ref, want, r.Target.Text, say(
+				"指标「%s」的年度指标值「%s」缺少运算符 (≥ ≤ =), 按「%s」理解并据此计算得分上限; 请写明运算符",
+				"indicator %q: the target %q has no operator (≥ ≤ =); it is read as %q and capped accordingly; write the operator",
+				r.L3.Text, r.Target.Text, want))
 		})
 	},
 }

@@ -269,6 +269,8 @@ func faults() []fault {
 			code: "ind.missing", cell: "C14", sev: Error},
 		{name: "actual empty", seed: seed2, fn: func(f *form.Form) { set(&ind(f, 3).Actual, "") },
 			code: "ind.missing", cell: "E16", sev: Error},
+		{name: "target without an operator", seed: seed1, fn: func(f *form.Form) { set(&ind(f, 1).Target, "10.00(项)") },
+			code: "ind.op", cell: "D14", sev: Warning, exp: "≥10.00(项)"},
 		{name: "qualitative actual names no level", seed: seed1, fn: func(f *form.Form) { set(&ind(f, 10).Actual, "较好") },
 			code: "ind.level", cell: "E23", sev: Warning},
 		{name: "weights add up to 101", seed: seed1, fn: func(f *form.Form) {

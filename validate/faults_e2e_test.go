@@ -165,6 +165,8 @@ func e2eFaults() []e2eFault {
 			code: "ind.missing", key: "ind.1.l3", cell: "C14", sev: Error},
 		{name: "actual empty", book: book2, edits: []bookEdit{txt("ind.3.actual", "")},
 			code: "ind.missing", key: "ind.3.actual", cell: "E16", sev: Error},
+		{name: "target without an operator", book: book1, edits: []bookEdit{txt("ind.1.target", "10.00(项)")},
+			code: "ind.op", key: "ind.1.target", cell: "D14", sev: Warning, exp: "≥10.00(项)"},
 		{name: "qualitative actual names no level", book: book1, edits: []bookEdit{txt("ind.10.actual", "较好")},
 			code: "ind.level", key: "ind.10.actual", cell: "E23", sev: Warning},
 		{name: "weights add up to 101", book: book1, edits: []bookEdit{fig("ind.1.weight", "6.00"), txt("ind.1.reason", "部分模块延期")},

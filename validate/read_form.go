@@ -34,7 +34,7 @@ func (h header) minCol() int {
 
 var (
 	fundsHead = []string{lInitial, lBudget, lExec, lWeight, lRate, lScore}
-	indHead   = []string{lL1, lL2, lL3, lTarget, lActual, lWeight, lScore, lReason}
+	indHead   = []string{lL1, lL2, lL3, lTarget, lActual, lWeight, lScore, lReason, lTargetOp, lTargetUnit}
 )
 
 // findHeader returns the first row at or after from (other than skip)
@@ -54,6 +54,7 @@ func findHeader(g *grid, from, skip int, want []string, ok func(header) bool) (h
 		}
 		if h.end > r { // a two-row header: labels may sit in its second row
 			g.headerRow(&h, h.end, want)
+			splitTarget(g, &h)
 		}
 		return h, true
 	}
@@ -70,6 +71,24 @@ func (g *grid) headerRow(h *header, r int, want []string) {
 				h.col[l] = c
 				break
 			}
+		}
+	}
+}
+
+// splitTarget moves the target column of a two-row header to the 指标值
+// under the merged 年度指标值 when the target is split (指标性质 | 指标值 |
+// 度量单位, 云南's 公开14表).
+func splitTarget(g *grid, h *header) {
+	tc, ok := h.col[lTarget]
+	if !ok || !h.has(lTargetOp) && !h.has(lTargetUnit) {
+		return
+	}
+	m, _ := g.mergeOf(h.row, tc)
+	other := func(l string, c int) bool { oc, ok := h.col[l]; return ok && oc == c }
+	for c := m.c0; c <= m.c1; c++ {
+		if !other(lTargetOp, c) && !other(lTargetUnit, c) && g.is(h.end, c, lTarget) {
+			h.col[lTarget] = c
+			return
 		}
 	}
 }
@@ -172,7 +191,8 @@ func (g *grid) startsForm(r int) bool {
 
 // readHead reads the title, year, 项目名称, 主管部门 and 实施单位 above row top.
 func readHead(g *grid, fm *form.Form, from, top int) {
-	fields := []headField{{l: lProject, c: &fm.Project}, {l: lDepartment, c: &fm.Department}, {l: lUnit, c: &fm.Unit}}
+	fields := []headField{{l: lProject, c: &fm.Project}, {l: lDepartment, c: &fm.Department}, {l: lUnit, c: &fm.Unit},
+		{l: lTopTotal, c: &fm.TotalScore}}
 	for r := from; r < top; r++ {
 		for c := 0; c < g.width(r); c++ {
 			if g.at(r, c) == "" {
@@ -185,7 +205,7 @@ func readHead(g *grid, fm *form.Form, from, top int) {
 			}
 		}
 	}
-	placeEmpty(g, fields, from, top)
+	placeEmpty(g, fields[:3], from, top)
 	headEnd := top
 	if fm.Project.Found() {
 		headEnd = rowOf(fm.Project.Ref)
@@ -670,7 +690,31 @@ func readIndicators(g *grid, fm *form.Form, h header, limit int) {
 			}
 		}
 	}
+	if total >= 0 {
+		fm.Grade = g.gradeRightOf(h, total)
+	}
 }
+
+// gradeRightOf is a grade written without a label right of the total's
+// score (云南: 总分 | 100 | 96 | 优 on one row).
+func (g *grid) gradeRightOf(h header, r int) form.Cell {
+	sc, ok := h.col[lScore]
+	if !ok {
+		return form.Cell{}
+	}
+	for c := g.right(r, sc); c < g.width(r); c = g.right(r, c) {
+		if t := g.at(g.origin(r, c)); t != "" {
+			if gradeWords[formulas.Normalize(t)] {
+				return g.cell(r, c)
+			}
+			return form.Cell{}
+		}
+	}
+	return form.Cell{}
+}
+
+// gradeWords are the grades forms write.
+var gradeWords = map[string]bool{"优": true, "良": true, "中": true, "差": true, "优秀": true, "良好": true, "合格": true, "不合格": true, "一般": true, "较差": true}
 
 func (g *grid) colCell(h header, r int, l string) form.Cell {
 	if c, ok := h.col[l]; ok {
@@ -688,7 +732,8 @@ func (g *grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 		l string
 		c *form.Cell
 	}{{lL3, &ind.L3}, {lTarget, &ind.Target}, {lActual, &ind.Actual},
-		{lWeight, &ind.Weight}, {lScore, &ind.Score}, {lReason, &ind.Reason}} {
+		{lWeight, &ind.Weight}, {lScore, &ind.Score}, {lReason, &ind.Reason},
+		{lTargetOp, &ind.TargetOp}, {lTargetUnit, &ind.TargetUnit}} {
 		c, ok := h.col[f.l]
 		if !ok {
 			continue
@@ -705,7 +750,76 @@ func (g *grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 	ind.L1, ind.L1Own = g.category(h, r, lL1, last, func(p *form.Indicator) form.Cell { return p.L1 }, true)
 	ind.L2, ind.L2Own = g.category(h, r, lL2, last, func(p *form.Indicator) form.Cell { return p.L2 }, !ind.L1Own)
 	own = own || (ind.L1Own && typedIn(ind.L1)) || (ind.L2Own && typedIn(ind.L2))
+	if placeholder(&ind) {
+		return ind, false
+	}
+	joinTarget(&ind)
+	ind.NA = statesNA(&ind)
 	return ind, own
+}
+
+// joinTarget reads a target split over 指标性质 | 指标值 | 度量单位 as one:
+// the operator (when the first cell holds one; 定量/定性 is no operator),
+// the figure and the unit, at the 指标值 cell.
+func joinTarget(ind *form.Indicator) {
+	op, unit := ind.TargetOp, ind.TargetUnit
+	if !op.Found() && !unit.Found() {
+		return
+	}
+	v := cellText(ind.Target)
+	if v == "" || formulas.Normalize(v) == "/" {
+		return
+	}
+	o, u := "", ""
+	if _, ok := formulas.OpOf(op.Text); ok {
+		o = op.Text
+	}
+	if !unit.Dash() && !strings.HasSuffix(v, unit.Text) {
+		u = unit.Text
+	}
+	if o == "" && u == "" {
+		return
+	}
+	t := valueCell(ind.Target, o+v+u)
+	t.Ref = ind.Target.Ref
+	ind.Target = t
+}
+
+// placeholder reports whether ind is a template row left unused: its
+// 三级指标 only 指标2, 指标2:, …… or …, and nothing else typed in it.
+func placeholder(ind *form.Indicator) bool {
+	for _, c := range []form.Cell{ind.Target, ind.Actual, ind.Weight, ind.Score, ind.Reason, ind.TargetOp, ind.TargetUnit} {
+		if typedIn(c) {
+			return false
+		}
+	}
+	return placeholderRe.MatchString(formulas.Normalize(ind.L3.Text))
+}
+
+var placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
+
+// statesNA reports whether a row states it does not apply: its
+// target and actual, or its 三级指标 after the 指标1: prefix, are /, 无
+// or 不适用.
+func statesNA(ind *form.Indicator) bool {
+	if naText(cellText(ind.Target)) && naText(cellText(ind.Actual)) {
+		return true
+	}
+	name := formulas.Normalize(ind.L3.Text)
+	if m := indPrefix.FindString(name); m != "" {
+		name = name[len(m):]
+	}
+	return naText(name) && (ind.Target.Empty() || naText(cellText(ind.Target)))
+}
+
+var indPrefix = regexp.MustCompile(`^指标\d+:`)
+
+func naText(s string) bool {
+	switch formulas.Normalize(s) {
+	case "/", "\\", "无", "不适用", "N/A", "n/a":
+		return true
+	}
+	return false
 }
 
 // category reads 一级/二级 at row r. A blank under a merged parent takes

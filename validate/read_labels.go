@@ -33,6 +33,9 @@ var (
 	lReason     = form.FReason.Label
 	lTotal      = form.FTotal.Label
 	lGrade      = form.FGrade.Label
+	lTargetOp   = form.FTargetOp.Label
+	lTargetUnit = form.FTargetUnit.Label
+	lTopTotal   = form.STopTotal.Label
 )
 
 // fundLabels are the fund rows' labels in form.Fund* order.
@@ -45,7 +48,7 @@ var fundLabels = func() (out [form.NumFunds]string) {
 
 var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, lBudget, lExec,
 	lWeight, lRate, lScore, lGoals, lGoal, lDone, lL1, lL2, lL3, lTarget, lActual, lReason,
-	lTotal, lGrade}, fundLabels[:]...)
+	lTotal, lGrade, lTargetOp, lTargetUnit, lTopTotal}, fundLabels[:]...)
 
 // labels maps a normalised spelling to the canonical labels it stands for
 // (合计 is both 年度资金总额 and 总分; the position decides).

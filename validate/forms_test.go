@@ -1,0 +1,125 @@
+package validate
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/internal/soffice"
+)
+
+// realForms are published forms of other regions, re-typed in their own
+// layouts (../shared/forms/README.md), with every error a correct checker
+// reports (rule@cell), the total and the grade.
+var realForms = []struct {
+	file, total, grade string
+	errors             []string
+}{
+	{"tianchang_slj2022.xlsx", "100", "优", []string{
+		"head.missing@C4", "funds.missing@H6",
+		"ind.missing@E16", "ind.missing@F16", "ind.missing@E19", "ind.missing@F19",
+		"ind.missing@E22", "ind.missing@F22", "ind.missing@E25", "ind.missing@F25",
+		"ind.missing@E28", "ind.missing@F28", "ind.missing@E34", "ind.missing@F34",
+	}},
+	{"yongde_mlzx2022.xlsx", "96", "优", []string{"ind.reason@J16", "ind.reason@J19"}},
+	{"qingshen_fgj2023.xlsx", "", "", []string{
+		"funds.missing@H10", "ind.missing@H16", "ind.missing@J16", "ind.missing@H17", "ind.missing@J17",
+		"total.missing@J18",
+	}},
+}
+
+// TestRealForms: each real form gives exactly its listed errors, total and
+// grade.
+func TestRealForms(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	for _, c := range realForms {
+		checkRealForm(t, k, filepath.Join("testdata", "forms", c.file), c.total, c.grade, c.errors)
+	}
+}
+
+// TestRealFormsLibreOffice: the same after a LibreOffice re-save.
+func TestRealFormsLibreOffice(t *testing.T) {
+	soffice.Need(t)
+	dir := t.TempDir()
+	k := NewChecker(Checks(), ReadOptions{})
+	for _, c := range realForms {
+		out, err := soffice.Convert(filepath.Join("testdata", "forms", c.file), dir, "xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRealForm(t, k, out, c.total, c.grade, c.errors)
+	}
+}
+
+func checkRealForm(t *testing.T, k *Checker, path, total, grade string, want []string) {
+	t.Helper()
+	res := k.CheckFile(path)
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("%s: %v, %d forms", path, res.Err, len(res.Forms))
+	}
+	fr := res.Forms[0]
+	var got []string
+	for _, f := range fr.Findings {
+		if f.Severity == Error {
+			got = append(got, f.Rule+"@"+f.Cell)
+		}
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s errors:\n got  %s\n want %s", path, strings.Join(got, " "), strings.Join(want, " "))
+		for _, f := range fr.Findings {
+			t.Logf("  %s %s %s %s", f.Severity, f.Rule, f.Cell, f.Message)
+		}
+	}
+	if fr.Summary.Total != total && fr.Form.TotalScore.Text != total {
+		t.Errorf("%s: total %q (shown %q), want %s", path, fr.Summary.Total, fr.Form.TotalScore.Text, total)
+	}
+	if fr.Summary.Grade != grade {
+		t.Errorf("%s: grade %q, want %s", path, fr.Summary.Grade, grade)
+	}
+}
+
+// TestRealFormsEdited: faults put into the real forms are caught where
+// the layout puts the figures: a grade written on the total row (云南), a
+// total changed under the template's unused rows (安徽).
+func TestRealFormsEdited(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	for _, c := range []struct{ file, cell, value, want string }{
+		{"yongde_mlzx2022.xlsx", "J24", "良", "total.grade@J24"},
+		{"tianchang_slj2022.xlsx", "H40", "90", "total.sum@H40"},
+		{"tianchang_slj2022.xlsx", "G40", "90", "weights.sum@G40"},
+	} {
+		f, err := excelize.OpenFile(filepath.Join("testdata", "forms", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet := f.GetSheetList()[0]
+		if c.value == "良" {
+			err = f.SetCellStr(sheet, c.cell, c.value)
+		} else {
+			err = f.SetCellInt(sheet, c.cell, 90)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), c.file)
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		res := k.CheckFile(path)
+		if res.Err != nil || len(res.Forms) != 1 {
+			t.Fatalf("%s: %v", path, res.Err)
+		}
+		found := false
+		for _, x := range res.Forms[0].Findings {
+			found = found || x.Severity == Error && x.Rule+"@"+x.Cell == c.want
+		}
+		if !found {
+			t.Errorf("%s with %s=%s: no %s in %v", c.file, c.cell, c.value, c.want, res.Forms[0].Findings)
+		}
+	}
+}
