@@ -4,6 +4,8 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // CSV streams findings as CSV for Excel: UTF-8 with a byte order mark so
@@ -75,10 +77,19 @@ func (c *CSV) Close(Summary) error {
 }
 
 // SafeCSV neutralises text that a spreadsheet would run as a formula
-// (= + - @, or a leading tab or CR) by prefixing a quote.
+// (= + - @, or a leading tab or CR) by prefixing a quote. A number such as
+// -2.5 is left as it is: it is no formula, and the quote would make it
+// text in Excel.
 func SafeCSV(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !isNumber(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// isNumber is a plain decimal number: sign, digits, at most one point,
+// an optional exponent. No spaces, operators or percent signs.
+func isNumber(s string) bool {
+	_, err := decimal.NewFromString(s)
+	return err == nil && strings.Trim(s, "+-.0123456789eE") == "" && strings.ContainsAny(s, "0123456789")
 }

@@ -44,7 +44,7 @@ func TestCSVInjection(t *testing.T) {
 	}
 	for _, r := range recs[1:] {
 		for _, c := range r {
-			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) && !isNumber(c) {
 				t.Errorf("cell %q would run as a formula", c)
 			}
 		}
@@ -56,9 +56,18 @@ func TestCSVInjection(t *testing.T) {
 }
 
 func TestSafeCSVLeavesPlainText(t *testing.T) {
-	for _, s := range []string{"", "指标", "98.50", "a=b", "'x"} {
+	// Numbers stay numbers: a quoted -2.5 is text in Excel (issue 14).
+	for _, s := range []string{"", "指标", "98.50", "a=b", "'x", "-2.5", "-17.52", "+3", "-1e3", "0"} {
 		if got := SafeCSV(s); got != s {
 			t.Errorf("SafeCSV(%q) = %q", s, got)
+		}
+	}
+}
+
+func TestSafeCSVFormulaLikeNumbers(t *testing.T) {
+	for _, s := range []string{"-", "-2+3", "-1,5", "+86 21", "-2.5%", "-A1", "--1", "-\t1", "=-2.5", "-1e", "@1"} {
+		if got := SafeCSV(s); got != "'"+s {
+			t.Errorf("SafeCSV(%q) = %q, want it quoted", s, got)
 		}
 	}
 }

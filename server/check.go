@@ -1,6 +1,7 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -66,37 +67,123 @@ func (s *Server) checkBooks(ctx context.Context, books []workbook, k *validate.C
 	return out
 }
 
-// checkBook checks one workbook under the per-file timeout. A check that
-// overruns is abandoned by the request but keeps its worker slot until it
-// really ends, so hostile files cannot pile up unbounded work.
+// checkBook checks one workbook under the per-file timeout.
 func (s *Server) checkBook(ctx context.Context, b workbook, k *validate.Checker) validate.FileResult {
+	var res validate.FileResult
+	err := s.work(ctx, b, func(data []byte) {
+		res = s.check(k, bytes.NewReader(data), int64(len(data)), b.name)
+	})
+	if err != nil {
+		return validate.FileResult{Path: b.name, Err: err}
+	}
+	return res
+}
+
+// work runs fn on the bytes of b in a worker slot chosen by what b unpacks
+// to: light workbooks (forms are) share Workers slots, heavy ones take
+// the one heavy slot, so a stream of zip-bomb-like uploads runs one at a
+// time beside everyone else's forms instead of filling memory. A zip
+// entry is unpacked only here, in its slot. fn runs under FileTimeout; one
+// that overruns is abandoned by the request but keeps its slot until it
+// really ends, so hostile files cannot pile up unbounded work. A panic in
+// fn becomes this file's error.
+func (s *Server) work(ctx context.Context, b workbook, fn func(data []byte)) error {
 	if b.err != nil {
-		return validate.FileResult{Path: b.name, Err: b.err}
+		return b.err
 	}
-	select {
-	case s.workers <- struct{}{}:
-	case <-ctx.Done():
-		return validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 请求已取消", b.name)}
+	release, err := s.slot(ctx, s.light)
+	if err != nil {
+		return fmt.Errorf("%s: 请求已取消", b.name)
 	}
-	done := make(chan validate.FileResult, 1)
+	data, err := b.load(s.cfg.MaxUpload)
+	if err == nil {
+		err = s.tooHeavy(b.name, data)
+	}
+	if err != nil {
+		release()
+		return err
+	}
+	if unpacked(data) > s.cfg.LightMax {
+		release()
+		if release, err = s.slot(ctx, s.heavy); err != nil {
+			return fmt.Errorf("%s: 请求已取消", b.name)
+		}
+	}
+	return s.runHeld(ctx, release, s.cfg.FileTimeout, func() error { fn(data); return nil },
+		b.name+": ", "文件可能已损坏")
+}
+
+// run runs fn in a slot of lane within timeout.
+func (s *Server) run(ctx context.Context, lane chan struct{}, timeout time.Duration, fn func() error) error {
+	release, err := s.slot(ctx, lane)
+	if err != nil {
+		return refuse(http.StatusServiceUnavailable, "请求已取消或超时 (服务器正忙), 请稍后重试")
+	}
+	return s.runHeld(ctx, release, timeout, fn, "", "请减少数量后重试")
+}
+
+// runHeld runs fn, which holds a slot until it really ends (release):
+// past timeout, or when the client leaves, the request stops waiting but
+// the slot stays taken, so abandoned work cannot pile up. A panic in fn
+// is its error. Messages start with who (a file's name) and an overrun
+// ends with advice.
+func (s *Server) runHeld(ctx context.Context, release func(), timeout time.Duration, fn func() error, who, advice string) error {
+	done := make(chan error, 1)
 	go func() {
-		defer func() { <-s.workers }()
-		// CheckReader recovers already; this guards the server itself.
+		defer release()
 		defer func() {
 			if p := recover(); p != nil {
-				done <- validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 内部错误, 无法校验此文件: %v", b.name, p)}
+				done <- fmt.Errorf("%s内部错误, 无法处理: %v", who, p)
 			}
 		}()
-		done <- s.check(k, bytes.NewReader(b.data), int64(len(b.data)), b.name)
+		done <- fn()
 	}()
-	t := time.NewTimer(s.cfg.FileTimeout)
+	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
-	case res := <-done:
-		return res
+	case err := <-done:
+		return err
 	case <-t.C:
-		return validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 校验超过 %s 仍未完成, 已放弃; 文件可能已损坏", b.name, s.cfg.FileTimeout)}
+		return refuse(http.StatusServiceUnavailable, "%s处理超过 %s 仍未完成, 已放弃; %s", who, timeout, advice)
 	case <-ctx.Done():
-		return validate.FileResult{Path: b.name, Err: fmt.Errorf("%s: 请求已取消", b.name)}
+		return refuse(http.StatusServiceUnavailable, "%s请求已取消", who)
 	}
+}
+
+// slot takes a slot of lane, or fails when ctx ends first.
+func (s *Server) slot(ctx context.Context, lane chan struct{}) (func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // a free slot must not win over a request gone
+	}
+	select {
+	case lane <- struct{}{}:
+		return func() { <-lane }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// tooHeavy refuses a workbook that unpacks past MaxUnpacked: no form
+// comes near it, and reading one takes several times its unpacked size.
+func (s *Server) tooHeavy(name string, data []byte) error {
+	if n := unpacked(data); n > s.cfg.MaxUnpacked {
+		return fmt.Errorf("%s: 解压后 %s, 超过本服务的上限 %s (疑似压缩炸弹), 未检查; 自评表通常不到 1MB, 确需校验请用命令行 xlsxeval check",
+			name, sizeText(n), sizeText(s.cfg.MaxUnpacked))
+	}
+	return nil
+}
+
+// unpacked is what a workbook declares it unpacks to (a zip's central
+// directory), or its size when it is not a zip. The reader checks that no
+// part inflates past what it declares.
+func unpacked(data []byte) int64 {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return int64(len(data))
+	}
+	var n uint64
+	for _, f := range zr.File {
+		n += f.UncompressedSize64
+	}
+	return int64(min(n, 1<<50))
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/report"
+	"github.com/xlsxeval/xlsxeval/template"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
@@ -41,18 +42,41 @@ type Config struct {
 	// formulas.Default(). A request's password is added per request.
 	Checker     *validate.Checker
 	FileTimeout time.Duration // per workbook; default 30 s
-	Workers     int           // workbooks checked at once, all users together; default NumCPU
-	InFlight    int           // requests holding uploads in memory at once; default 2×Workers
-	SignKey     integrity.Key // signs the templates the page hands out; zero: unsigned
-	Version     string        // shown on the page
-	Log         *log.Logger   // nil: no request log
+	Workers     int           // light workbooks handled at once, all users together; default NumCPU
+	// Admission (admit.go, check.go): bodies are read whole before any
+	// work, within BodyTimeout (default 2 min) and BodyBudget bytes for all
+	// requests together (default 4×MaxUpload). A workbook declaring more
+	// than LightMax unpacked (default 4 MB) waits for the one heavy slot;
+	// past MaxUnpacked (default 32 MB) it is refused.
+	BodyTimeout time.Duration
+	BodyBudget  int64
+	LightMax    int64
+	MaxUnpacked int64
+	// AllowHosts are host names the server answers to besides loopback
+	// names and IP addresses (Guard).
+	AllowHosts []string
+	// SignKey signs the templates of Spec's projects (GET /api/prefilled).
+	// Templates built from an uploaded spec are never signed: the server
+	// would sign whatever a unit sent it.
+	SignKey integrity.Key
+	Spec    *template.Spec
+	// Template requests: at most MaxProjects projects (default 200; one
+	// workbook of many sheets: 30), each request within TemplateTimeout
+	// (default 60 s); the work stops when the client leaves.
+	MaxProjects     int
+	TemplateTimeout time.Duration
+	Version         string      // shown on the page
+	Log             *log.Logger // nil: no request log
 }
 
 // Defaults.
 const (
-	DefaultAddr      = "127.0.0.1:8080"
-	DefaultMaxUpload = 50 << 20
-	DefaultMaxFiles  = 200
+	DefaultAddr        = "127.0.0.1:8080"
+	DefaultMaxUpload   = 50 << 20
+	DefaultMaxFiles    = 200
+	DefaultMaxUnpacked = 32 << 20
+	DefaultMaxProjects = 200
+	maxSheets          = 30 // projects in one workbook (single=1)
 )
 
 func (c *Config) fill() {
@@ -77,8 +101,23 @@ func (c *Config) fill() {
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()
 	}
-	if c.InFlight <= 0 {
-		c.InFlight = 2 * c.Workers
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = 2 * time.Minute
+	}
+	if c.BodyBudget <= 0 {
+		c.BodyBudget = 4 * c.MaxUpload
+	}
+	if c.LightMax <= 0 {
+		c.LightMax = 4 << 20
+	}
+	if c.MaxUnpacked <= 0 {
+		c.MaxUnpacked = DefaultMaxUnpacked
+	}
+	if c.MaxProjects <= 0 {
+		c.MaxProjects = DefaultMaxProjects
+	}
+	if c.TemplateTimeout <= 0 {
+		c.TemplateTimeout = time.Minute
 	}
 	if c.Log == nil {
 		c.Log = log.New(io.Discard, "", 0)
@@ -87,10 +126,11 @@ func (c *Config) fill() {
 
 // Server is the http.Handler of the page and the API.
 type Server struct {
-	cfg      Config
-	mux      *http.ServeMux
-	workers  chan struct{} // a slot per workbook being checked
-	inflight chan struct{} // a slot per request holding uploads
+	cfg     Config
+	handler http.Handler  // mux behind the Guard
+	light   chan struct{} // a slot per light workbook being handled
+	heavy   chan struct{} // the slot of heavy workbooks and large summaries
+	bodies  *budget       // bytes of request bodies held in memory
 	// check is Checker.CheckReader; tests put a hostile stand-in here.
 	check func(k *validate.Checker, r io.ReaderAt, size int64, name string) validate.FileResult
 }
@@ -101,15 +141,18 @@ var static embed.FS
 // New returns the handler for cfg.
 func New(cfg Config) *Server {
 	cfg.fill()
-	s := &Server{cfg: cfg, mux: http.NewServeMux(),
-		workers: make(chan struct{}, cfg.Workers), inflight: make(chan struct{}, cfg.InFlight), check: (*validate.Checker).CheckReader}
-	s.mux.HandleFunc("GET /{$}", s.handlePage)
-	s.mux.HandleFunc("POST /api/check", s.withUpload(s.handleCheck))
-	s.mux.HandleFunc("POST /api/annotate", s.withUpload(s.handleAnnotate))
-	s.mux.HandleFunc("POST /api/summary", s.withUpload(s.handleSummary))
-	s.mux.HandleFunc("GET /api/template", s.handleBlank)
-	s.mux.HandleFunc("POST /api/template", s.withUpload(s.handleSpec))
-	s.mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	s := &Server{cfg: cfg, light: make(chan struct{}, cfg.Workers), heavy: make(chan struct{}, 1),
+		bodies: newBudget(cfg.BodyBudget), check: (*validate.Checker).CheckReader}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handlePage)
+	mux.HandleFunc("POST /api/check", s.withUpload(s.handleCheck))
+	mux.HandleFunc("POST /api/annotate", s.withUpload(s.handleAnnotate))
+	mux.HandleFunc("POST /api/summary", s.withUpload(s.handleSummary))
+	mux.HandleFunc("GET /api/template", s.handleBlank)
+	mux.HandleFunc("POST /api/template", s.withUpload(s.handleSpec))
+	mux.HandleFunc("GET /api/prefilled", s.handlePrefilled)
+	mux.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	s.handler = (&Guard{AllowHosts: cfg.AllowHosts}).Wrap(mux)
 	return s
 }
 
@@ -124,7 +167,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
 	start := time.Now()
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 	s.cfg.Log.Printf("%s %s %s", r.Method, r.URL.Path, time.Since(start).Round(time.Millisecond))
 }
 
@@ -138,6 +181,9 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		"{{version}}", htmlEscape(s.cfg.Version),
 		"{{maxUpload}}", FormatSize(s.cfg.MaxUpload),
 		"{{maxFiles}}", strconv.Itoa(s.cfg.MaxFiles),
+		"{{maxUploadBytes}}", strconv.FormatInt(s.cfg.MaxUpload, 10),
+		"{{prefilledHidden}}", map[bool]string{true: "", false: "hidden"}[s.cfg.Spec != nil],
+		"{{signedNote}}", map[bool]string{true: " (已签名)", false: ""}[!s.cfg.SignKey.IsZero()],
 		"{{lang}}", string(s.cfg.Lang),
 		"{{unit}}", htmlEscape(s.cfg.Checker.Profile().AmountUnit),
 		"{{year}}", strconv.Itoa(time.Now().Year()-1),
@@ -148,20 +194,6 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
-}
-
-// withUpload holds a request slot while an upload is in memory, so that
-// many users at once queue instead of exhausting memory.
-func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case s.inflight <- struct{}{}:
-			defer func() { <-s.inflight }()
-		case <-r.Context().Done():
-			return
-		}
-		h(w, r)
-	}
 }
 
 // fail answers {"error": msg} with the status of a requestError, or 500.
@@ -246,6 +278,36 @@ func IsLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// URLs are the addresses to open for a server listening on addr: itself,
+// or for an unspecified host (0.0.0.0, ::) http://127.0.0.1:PORT/ and one
+// per address of this machine's network interfaces that are up.
+func URLs(addr string) []string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return []string{"http://" + addr + "/"}
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsUnspecified() {
+		return []string{"http://" + net.JoinHostPort(host, port) + "/"}
+	}
+	out := []string{"http://" + net.JoinHostPort("127.0.0.1", port) + "/"}
+	ifs, _ := net.Interfaces()
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			n, ok := a.(*net.IPNet)
+			if !ok || n.IP.IsLinkLocalUnicast() || n.IP.To4() == nil && ip.To4() != nil {
+				continue
+			}
+			out = append(out, "http://"+net.JoinHostPort(n.IP.String(), port)+"/")
+		}
+	}
+	return out
+}
+
 // ParseSize reads sizes such as 50MB, 512KB, 1GB, 10M or 1048576 (bytes).
 func ParseSize(s string) (int64, error) {
 	t := strings.ToUpper(strings.TrimSpace(s))
@@ -275,4 +337,12 @@ func FormatSize(n int64) string {
 		return fmt.Sprintf("%dKB", n>>10)
 	}
 	return fmt.Sprintf("%d 字节", n)
+}
+
+// sizeText writes n bytes readably, for sizes that are not round.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1fMB", float64(n)/(1<<20))
+	}
+	return FormatSize(n)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -17,13 +16,27 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// workbook is one workbook of a request: an uploaded file or a zip entry,
-// held in memory for the request only. err is set when it could not be
-// taken (too large, unsafe path); it is then reported as unreadable.
+// workbook is one workbook of a request: an uploaded file, or a zip entry
+// left packed until it is checked (work, check.go). err is set when it
+// could not be taken (too large, unsafe path, a zip in the zip); it is
+// then reported as unreadable.
 type workbook struct {
-	name string
-	data []byte
-	err  error
+	name  string
+	data  []byte
+	entry *zip.File
+	err   error
+}
+
+// load is the workbook's bytes, unpacking a zip entry.
+func (b workbook) load(limit int64) ([]byte, error) {
+	if b.entry == nil {
+		return b.data, nil
+	}
+	data, err := readEntry(b.entry, limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", b.name, err)
+	}
+	return data, nil
 }
 
 // upload is what one request sent.
@@ -51,41 +64,42 @@ var workbookExt = map[string]bool{".xlsx": true, ".xlsm": true, ".xltx": true, "
 // maxField bounds a non-file form field (lang, password, path, ...).
 const maxField = 4 << 10
 
-// readUpload reads the multipart body: every part named fileField is a
-// workbook or a .zip of workbooks; other parts are small fields. The body
-// is capped at MaxUpload and never touches the disk.
+// readUpload reads the multipart body (in memory already: withUpload):
+// every part named fileField is a workbook or a .zip of workbooks; other
+// parts are small fields.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, fileField string) (*upload, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, refuse(http.StatusBadRequest, "请求须为 multipart/form-data, 文件放在 %q 字段中", fileField)
 	}
 	up := &upload{fields: map[string]string{}}
-	expanded := int64(0)
 	for n := 0; ; n++ {
 		p, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, bodyError(err, s.cfg.MaxUpload)
+			return nil, refuse(http.StatusBadRequest, "上传内容格式有误 (multipart 不完整), 请重试")
 		}
 		if p.FormName() != fileField {
+			if p.FileName() != "" {
+				return nil, refuse(http.StatusBadRequest, "文件须放在 %q 字段中, 而非 %q", fileField, p.FormName())
+			}
 			b, err := io.ReadAll(io.LimitReader(p, maxField+1))
 			if err != nil {
-				return nil, bodyError(err, s.cfg.MaxUpload)
+				return nil, refuse(http.StatusBadRequest, "上传内容格式有误 (multipart 不完整), 请重试")
 			}
 			if len(b) > maxField {
-				return nil, refuse(http.StatusBadRequest, "字段 %q 过长", p.FormName())
+				return nil, refuse(http.StatusBadRequest, "字段 %q 过长 (上限 %s); 文件须放在 %q 字段中", p.FormName(), FormatSize(maxField), fileField)
 			}
 			up.fields[p.FormName()] = string(b)
 			continue
 		}
 		data, err := io.ReadAll(p)
 		if err != nil {
-			return nil, bodyError(err, s.cfg.MaxUpload)
+			return nil, refuse(http.StatusBadRequest, "上传内容格式有误 (multipart 不完整), 请重试")
 		}
-		if err := s.addFile(up, partName(p, n), data, &expanded); err != nil {
+		if err := s.addFile(up, partName(p, n), data); err != nil {
 			return nil, err
 		}
 	}
@@ -93,15 +107,6 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, fileField st
 		return nil, refuse(http.StatusBadRequest, "没有收到工作簿: 请在 %q 字段中上传 .xlsx 文件或其 .zip 压缩包", fileField)
 	}
 	return up, nil
-}
-
-// bodyError tells an over-limit body from a broken one.
-func bodyError(err error, limit int64) error {
-	var mb *http.MaxBytesError
-	if errors.As(err, &mb) {
-		return refuse(http.StatusRequestEntityTooLarge, "上传内容超过上限 %s; 请分批上传, 或以 --max-upload 调高上限", FormatSize(limit))
-	}
-	return refuse(http.StatusBadRequest, "上传内容不完整: %v", err)
 }
 
 // partName is the upload's name. A relative path (a folder dropped on a
@@ -122,39 +127,32 @@ func partName(p *multipart.Part, n int) string {
 	return name
 }
 
-// addFile adds a workbook, or the workbooks of a .zip.
-func (s *Server) addFile(up *upload, name string, data []byte, expanded *int64) error {
+// addFile adds a workbook, or the workbooks of a .zip (left packed).
+func (s *Server) addFile(up *upload, name string, data []byte) error {
 	if !strings.EqualFold(path.Ext(name), ".zip") {
 		return s.addBook(up, workbook{name: name, data: data})
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return s.addBook(up, workbook{name: name, err: fmt.Errorf("%s: 不是有效的 zip 压缩包: %v", name, err)})
+		return s.addBook(up, workbook{name: name, err: fmt.Errorf("%s: 不是有效的 zip 压缩包 (文件损坏或不完整), 无法解压", name)})
 	}
 	files := append([]*zip.File(nil), zr.File...)
 	sort.Slice(files, func(i, j int) bool { return entryName(files[i]) < entryName(files[j]) })
 	found := false
 	for _, f := range files {
 		entry := entryName(f)
-		if f.FileInfo().IsDir() || !isWorkbookEntry(entry) {
+		if f.FileInfo().IsDir() || !isWorkbookEntry(entry) && !isNestedZip(entry) {
 			continue
 		}
 		found = true
-		b := workbook{name: name + "/" + entry}
+		b := workbook{name: name + "/" + entry, entry: f}
 		switch {
 		case !safeEntry(entry):
 			b.name, b.err = name+"/"+path.Base(entry), fmt.Errorf("%s: 压缩包内的路径 %q 不安全, 已跳过", name, entry)
+		case isNestedZip(entry):
+			b.err = fmt.Errorf("%s: 压缩包内的压缩包未展开, 其中的工作簿未检查; 请解压后上传其中的文件", b.name)
 		case f.UncompressedSize64 > uint64(s.cfg.MaxUpload):
 			b.err = fmt.Errorf("%s: 解压后超过 %s, 已跳过", b.name, FormatSize(s.cfg.MaxUpload))
-		default:
-			b.data, b.err = readEntry(f, s.cfg.MaxUpload)
-			if b.err != nil {
-				b.err = fmt.Errorf("%s: %v", b.name, b.err)
-			}
-			*expanded += int64(len(b.data))
-			if *expanded > 2*s.cfg.MaxUpload {
-				return refuse(http.StatusRequestEntityTooLarge, "压缩包解压后超过 %s; 请分批上传", FormatSize(2*s.cfg.MaxUpload))
-			}
 		}
 		if err := s.addBook(up, b); err != nil {
 			return err
@@ -164,6 +162,12 @@ func (s *Server) addFile(up *upload, name string, data []byte, expanded *int64) 
 		return s.addBook(up, workbook{name: name, err: fmt.Errorf("%s: 压缩包中没有 .xlsx 工作簿", name)})
 	}
 	return nil
+}
+
+// isNestedZip is a zip inside an uploaded zip: said, not opened.
+func isNestedZip(name string) bool {
+	base := path.Base(name)
+	return strings.EqualFold(path.Ext(base), ".zip") && !strings.HasPrefix(name, "__MACOSX/") && !strings.HasPrefix(base, ".")
 }
 
 func (s *Server) addBook(up *upload, b workbook) error {
@@ -178,12 +182,12 @@ func (s *Server) addBook(up *upload, b workbook) error {
 func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("无法解压: %v", err)
+		return nil, fmt.Errorf("压缩包中的此文件无法解压 (不支持的压缩方式或已损坏)")
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("无法解压: %v", err)
+		return nil, fmt.Errorf("压缩包中的此文件已损坏, 无法解压")
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("解压后超过 %s, 已跳过", FormatSize(limit))

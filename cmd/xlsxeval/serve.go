@@ -5,12 +5,14 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/xlsxeval/xlsxeval/server"
+	"github.com/xlsxeval/xlsxeval/template"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
@@ -41,6 +43,8 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "file-timeout", Value: 30 * time.Second, Usage: "单个工作簿的校验时限"},
 			signKeyFlag("签名密钥文件: 页面给出的模板加签名, 校验时核验签名 (同 check 与 template)"),
 			&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 校验时比对预设内容 (同 check --spec)"},
+			&cli.StringSliceFlag{Name: "allow-host", Usage: "局域网访问时允许的主机名 (可多次给出), 如 xlsxeval.example.lan; 本机名与 IP 地址总是允许 (防 DNS 重绑定)"},
+			&cli.StringFlag{Name: "memory-limit", Value: "512MB", Usage: "内存软上限: 接近时更积极地回收内存 (环境变量 GOMEMLIMIT 优先)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
 		},
 		Action: runServe,
@@ -53,6 +57,13 @@ func runServe(c *cli.Context) error {
 		return err
 	}
 	defer batchGC()()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		lim, err := server.ParseSize(c.String("memory-limit"))
+		if err != nil {
+			return cli.Exit("--memory-limit: "+err.Error(), exitRun)
+		}
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(lim))
+	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	out := c.App.ErrWriter
@@ -63,7 +74,11 @@ func runServe(c *cli.Context) error {
 		cfg.Log = log.New(out, "", log.LstdFlags)
 	}
 	err = server.Run(ctx, cfg, func(addr string) {
-		fmt.Fprintf(c.App.Writer, "xlsxeval %s: 请在浏览器中打开 http://%s/ (按 Ctrl+C 停止)\n", version, addr)
+		urls := server.URLs(addr)
+		fmt.Fprintf(c.App.Writer, "xlsxeval %s: 请在浏览器中打开 %s (按 Ctrl+C 停止)\n", version, urls[0])
+		for _, u := range urls[1:] {
+			fmt.Fprintf(c.App.Writer, "  局域网内: %s\n", u)
+		}
 		if !server.IsLoopback(addr) {
 			fmt.Fprintln(out, "注意: 服务对其他计算机开放, 且没有登录验证; 请只在可信的网络中使用。")
 		}
@@ -99,6 +114,13 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 	cfg = server.Config{
 		Addr: c.String("addr"), MaxUpload: size, MaxFiles: c.Int("max-files"), Lang: lang,
 		Checker: k, FileTimeout: c.Duration("file-timeout"), Version: version, SignKey: key,
+		AllowHosts: c.StringSlice("allow-host"),
+	}
+	if path := c.String("spec"); path != "" {
+		// Its projects are the only ones the server signs (GET /api/prefilled).
+		if cfg.Spec, err = template.ReadSpec(path, k.Profile(), 0); err != nil {
+			return cfg, cli.Exit("清单有误:\n"+err.Error(), exitRun)
+		}
 	}
 	return cfg, nil
 }

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+// budget admits work by bytes: Acquire waits until n more bytes fit under
+// the limit. It is not first-in first-out: a small request goes ahead of a
+// large one that does not fit yet, so one large upload cannot hold up many
+// small ones.
+type budget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	limit int64
+	used  int64
+}
+
+func newBudget(limit int64) *budget {
+	b := &budget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// Acquire takes n bytes (at most the limit), waiting until they fit or
+// ctx ends.
+func (b *budget) Acquire(ctx context.Context, n int64) error {
+	n = min(n, b.limit)
+	stop := context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		b.cond.Broadcast()
+		b.mu.Unlock()
+	})
+	defer stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used+n > b.limit {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b.cond.Wait()
+	}
+	b.used += n
+	return nil
+}
+
+// Release returns n bytes taken by Acquire.
+func (b *budget) Release(n int64) {
+	n = min(n, b.limit)
+	b.mu.Lock()
+	b.used -= n
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// withUpload reads the whole body into memory before the handler runs, so
+// that a client sending slowly holds no worker and no other client's
+// place: it holds only the bytes it declared, from the shared body budget,
+// and only until BodyTimeout, when its connection is dropped. Work on the
+// body (checking workbooks) then takes worker slots by weight (check.go).
+func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		size := r.ContentLength
+		if size > s.cfg.MaxUpload {
+			fail(w, tooLarge(s.cfg.MaxUpload))
+			return
+		}
+		if size < 0 {
+			size = s.cfg.MaxUpload // chunked: the most it may grow to
+		}
+		deadline := time.Now().Add(s.cfg.BodyTimeout)
+		// Past the deadline reads fail, and the client is told why.
+		http.NewResponseController(w).SetReadDeadline(deadline)
+		ctx, cancel := context.WithDeadline(r.Context(), deadline)
+		err := s.bodies.Acquire(ctx, size)
+		cancel()
+		if err != nil {
+			if r.Context().Err() == nil {
+				fail(w, refuse(http.StatusServiceUnavailable, "服务器正忙 (同时上传的内容过多), 请稍后重试"))
+			}
+			return
+		}
+		defer s.bodies.Release(size)
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload))
+		if err != nil {
+			fail(w, s.bodyError(err))
+			return
+		}
+		http.NewResponseController(w).SetReadDeadline(time.Time{})
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		h(w, r)
+	}
+}
+
+// bodyError tells an over-limit body, a client too slow to send it and a
+// broken one apart, in words a user can act on.
+func (s *Server) bodyError(err error) error {
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return tooLarge(s.cfg.MaxUpload)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return refuse(http.StatusRequestTimeout, "上传未在 %s 内完成, 已中断; 请检查网络后重试, 或分批上传", s.cfg.BodyTimeout)
+	}
+	return refuse(http.StatusBadRequest, "上传内容不完整 (连接中断或格式有误), 请重试")
+}
+
+func tooLarge(limit int64) error {
+	return refuse(http.StatusRequestEntityTooLarge, "上传内容超过上限 %s; 请分批上传 (或请管理员以 --max-upload 调高上限)", FormatSize(limit))
+}
