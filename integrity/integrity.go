@@ -170,10 +170,10 @@ func LoadKey(file, env string) (Key, error) {
 	}
 	k, err := NewKey(b)
 	if err != nil && file != "" {
-		return Key{}, fmt.Errorf("%s: %v", file, err)
+		return Key{}, fmt.Errorf("%s: %w", file, err)
 	}
 	if err != nil {
-		return Key{}, fmt.Errorf("环境变量 %s: %v", env, err)
+		return Key{}, fmt.Errorf("环境变量 %s: %w", env, err)
 	}
 	return k, nil
 }

@@ -51,7 +51,7 @@ func Expand(args []string) ([]string, error) {
 		if strings.ContainsAny(a, "*?[") {
 			m, err := filepath.Glob(a)
 			if err != nil {
-				return nil, fmt.Errorf("通配符 %q 无效: %v", a, err)
+				return nil, fmt.Errorf("通配符 %q 无效: %w", a, err)
 			}
 			if len(m) == 0 {
 				return nil, fmt.Errorf("没有与 %q 匹配的文件", a)
@@ -86,7 +86,7 @@ func Expand(args []string) ([]string, error) {
 				return nil
 			})
 			if err != nil {
-				return nil, fmt.Errorf("无法读取文件夹 %s: %v", m, err)
+				return nil, fmt.Errorf("无法读取文件夹 %s: %w", m, err)
 			}
 		}
 	}

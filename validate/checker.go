@@ -129,7 +129,12 @@ func (k *Checker) checkBook(name string, read func() (*Book, error)) (res FileRe
 	res.Path = name
 	defer func() {
 		if r := recover(); r != nil {
-			res.Forms, res.Skipped, res.Findings, res.Err = nil, nil, nil, fmt.Errorf("内部错误, 无法校验此文件: %v", r)
+			cause, ok := r.(error)
+			if !ok {
+				cause = fmt.Errorf("%v", r)
+			}
+			res.Forms, res.Skipped, res.Findings = nil, nil, nil
+			res.Err = inputErr(name, ErrInternal, say("内部错误, 无法校验此文件: %v", "internal error, the file cannot be checked: %v", r)).because(cause)
 		}
 	}()
 	b, err := read()

@@ -17,8 +17,8 @@ var (
 )
 
 // notWorkbook names what a file really is and how to fix it.
-func notWorkbook(name string, what msg, fix msg) *InputError {
-	return inputErr(name, say("%s, 不是 .xlsx 工作簿; %s", "%s, not an .xlsx workbook; %s", what, fix))
+func notWorkbook(name string, k ErrorKind, what msg, fix msg) *InputError {
+	return inputErr(name, k, say("%s, 不是 .xlsx 工作簿; %s", "%s, not an .xlsx workbook; %s", what, fix))
 }
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -28,7 +28,7 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // workbook when a password is given (excelize decrypts it).
 func sniffHead(r io.ReaderAt, size int64, name, password string) error {
 	if size == 0 {
-		return inputErr(name, say("文件为空 (0 字节), 不是 .xlsx 工作簿; %s", "the file is empty (0 bytes), not an .xlsx workbook; %s", fixResend))
+		return inputErr(name, ErrEmpty, say("文件为空 (0 字节), 不是 .xlsx 工作簿; %s", "the file is empty (0 bytes), not an .xlsx workbook; %s", fixResend))
 	}
 	head := make([]byte, min(size, 512))
 	n, _ := r.ReadAt(head, 0)
@@ -39,10 +39,10 @@ func sniffHead(r io.ReaderAt, size int64, name, password string) error {
 	case bytes.HasPrefix(head, oleMagic):
 		return oleError(r, size, name, password)
 	case len(head) < 4:
-		return inputErr(name, say("文件为空或已损坏 (只有 %d 字节), 不是 .xlsx 工作簿; %s",
+		return inputErr(name, ErrEmpty, say("文件为空或已损坏 (只有 %d 字节), 不是 .xlsx 工作簿; %s",
 			"the file is empty or broken (only %d bytes), not an .xlsx workbook; %s", len(head), fixResend))
 	}
-	return notWorkbook(name, textKind(head, name), fixSaveAs)
+	return notWorkbook(name, ErrNotWorkbook, textKind(head, name), fixSaveAs)
 }
 
 // textKind names a file that is neither a zip nor an OLE container.
@@ -79,22 +79,22 @@ func oleError(r io.ReaderAt, size int64, name, password string) error {
 		if password != "" {
 			return nil
 		}
-		return inputErr(name, say("工作簿设置了打开密码 (已加密); 请用 --password 提供密码, 或请填报单位取消密码后重新发送",
+		return inputErr(name, ErrEncrypted, say("工作簿设置了打开密码 (已加密); 请用 --password 提供密码, 或请填报单位取消密码后重新发送",
 			"the workbook is encrypted with a password; give it with --password, or ask the unit to remove the password and send it again"))
 	case (streams["workbook"] || streams["book"]) && ext == ".et":
-		return notWorkbook(name, msg{"这是 WPS 表格 .et 格式", "this is a WPS Spreadsheets .et file"},
+		return notWorkbook(name, ErrLegacyFormat, msg{"这是 WPS 表格 .et 格式", "this is a WPS Spreadsheets .et file"},
 			msg{"请在 WPS 中另存为 .xlsx (Excel 工作簿)", "save it as .xlsx (Excel Workbook) in WPS"})
 	case streams["workbook"] || streams["book"]:
-		return notWorkbook(name, msg{"这是旧版 Excel 97-2003 .xls 格式", "this is a legacy Excel 97-2003 .xls file"},
+		return notWorkbook(name, ErrLegacyFormat, msg{"这是旧版 Excel 97-2003 .xls 格式", "this is a legacy Excel 97-2003 .xls file"},
 			msg{"请在 Excel/WPS 中另存为 .xlsx", "save it as .xlsx in Excel or WPS"})
 	case streams["worddocument"]:
-		return notWorkbook(name, msg{"这是 Word 97-2003 文档 (.doc)", "this is a Word 97-2003 document (.doc)"},
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Word 97-2003 文档 (.doc)", "this is a Word 97-2003 document (.doc)"},
 			msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
 	}
 	if password != "" {
 		return nil // let excelize try; a wrong guess is reported as such
 	}
-	return inputErr(name, say("是旧版 Office 格式 (.xls/.et) 或已加密的工作簿; 加密的请用 --password 提供密码, 旧版的请在 Excel/WPS 中另存为 .xlsx",
+	return inputErr(name, ErrLegacyFormat, say("是旧版 Office 格式 (.xls/.et) 或已加密的工作簿; 加密的请用 --password 提供密码, 旧版的请在 Excel/WPS 中另存为 .xlsx",
 		"a legacy Office file (.xls/.et) or an encrypted workbook; give the password with --password, or save a legacy file as .xlsx in Excel or WPS"))
 }
 
@@ -160,20 +160,25 @@ func cfbStreams(r io.ReaderAt, size int64) map[string]bool {
 
 // sheetError is a visible sheet that could not be parsed. Whether it
 // holds a form cannot be told, so the file is unreadable, not passed.
-type sheetError struct{ m msg }
+type sheetError struct {
+	m     msg
+	cause error
+}
 
 func (e *sheetError) Error() string { return e.m.zh }
 
+func (e *sheetError) Unwrap() error { return e.cause }
+
 func unreadableSheet(sheet string, err error) error {
 	return &sheetError{say("工作表「%s」无法解析, 其中的内容未能检查 (技术细节: %v); %s",
-		"sheet %q cannot be parsed, so its content was not checked (%v); %s", sheet, err, fixResend)}
+		"sheet %q cannot be parsed, so its content was not checked (%v); %s", sheet, err, fixResend), err}
 }
 
 // withName makes a sheetError the file's InputError.
 func withName(name string, err error) error {
 	var se *sheetError
 	if errors.As(err, &se) {
-		return inputErr(name, se.m)
+		return inputErr(name, ErrBroken, se.m).because(se.cause)
 	}
 	return err
 }

@@ -32,11 +32,11 @@ type inspected struct {
 func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, inputErr(name, say("文件不完整或已损坏, 无法解压 (可能下载、复制或传输中断); %s",
-			"the file is incomplete or broken and cannot be unzipped (an interrupted download or copy?); %s", fixResend))
+		return nil, inputErr(name, ErrTruncated, say("文件不完整或已损坏, 无法解压 (可能下载、复制或传输中断); %s",
+			"the file is incomplete or broken and cannot be unzipped (an interrupted download or copy?); %s", fixResend)).because(err)
 	}
 	if len(zr.File) > maxParts {
-		return nil, inputErr(name, say("压缩包内有 %d 个文件, 超过上限 %d; 不像是自评表 (工作簿通常只有几十个部件)",
+		return nil, inputErr(name, ErrTooLarge, say("压缩包内有 %d 个文件, 超过上限 %d; 不像是自评表 (工作簿通常只有几十个部件)",
 			"the zip holds %d parts, over the limit of %d; this is not a form (a workbook has tens of parts)", len(zr.File), maxParts))
 	}
 	ps := parts{}
@@ -72,29 +72,29 @@ func (ps parts) kind(name string) error {
 	switch {
 	case ps["mimetype"] != nil || ps["content.xml"] != nil:
 		if bytes.Contains(ps.head("mimetype", 100), []byte("spreadsheet")) {
-			return notWorkbook(name, msg{"这是 OpenDocument 表格 (.ods)", "this is an OpenDocument spreadsheet (.ods)"},
+			return notWorkbook(name, ErrNotWorkbook, msg{"这是 OpenDocument 表格 (.ods)", "this is an OpenDocument spreadsheet (.ods)"},
 				msg{"请在 WPS/Excel/LibreOffice 中另存为 .xlsx", "save it as .xlsx in WPS, Excel or LibreOffice"})
 		}
-		return notWorkbook(name, msg{"这是 OpenDocument 文档", "this is an OpenDocument file"}, fixSaveAs)
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是 OpenDocument 文档", "this is an OpenDocument file"}, fixSaveAs)
 	case ps["word/document.xml"] != nil:
-		return notWorkbook(name, msg{"这是 Word 文档 (.docx)", "this is a Word document (.docx)"},
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Word 文档 (.docx)", "this is a Word document (.docx)"},
 			msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
 	case ps["ppt/presentation.xml"] != nil:
-		return notWorkbook(name, msg{"这是 PowerPoint 演示文稿", "this is a PowerPoint presentation"}, fixSaveAs)
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是 PowerPoint 演示文稿", "this is a PowerPoint presentation"}, fixSaveAs)
 	case ps["xl/workbook.bin"] != nil:
-		return notWorkbook(name, msg{"这是 Excel 二进制工作簿 (.xlsb)", "this is an Excel binary workbook (.xlsb)"},
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Excel 二进制工作簿 (.xlsb)", "this is an Excel binary workbook (.xlsb)"},
 			msg{"请在 Excel 中另存为 .xlsx", "save it as .xlsx in Excel"})
 	case ps["xl/workbook.xml"] == nil && ps["[content_types].xml"] == nil:
-		return notWorkbook(name, msg{"这是普通的 zip 压缩包", "this is a plain zip archive"},
+		return notWorkbook(name, ErrNotWorkbook, msg{"这是普通的 zip 压缩包", "this is a plain zip archive"},
 			msg{"请解压后分别校验其中的 .xlsx", "unzip it and check the .xlsx files inside"})
 	case ps["xl/workbook.xml"] == nil:
-		return inputErr(name, say("工作簿已损坏: 缺少 xl/workbook.xml; %s", "the workbook is broken: xl/workbook.xml is missing; %s", fixResend))
+		return inputErr(name, ErrBroken, say("工作簿已损坏: 缺少 xl/workbook.xml; %s", "the workbook is broken: xl/workbook.xml is missing; %s", fixResend))
 	case ps["xl/workbook.xml"].UncompressedSize64 == 0:
-		return inputErr(name, say("工作簿已损坏: xl/workbook.xml 为空; %s", "the workbook is broken: xl/workbook.xml is empty; %s", fixResend))
+		return inputErr(name, ErrBroken, say("工作簿已损坏: xl/workbook.xml 为空; %s", "the workbook is broken: xl/workbook.xml is empty; %s", fixResend))
 	case ps["xl/_rels/workbook.xml.rels"] == nil:
-		return inputErr(name, say("工作簿已损坏: 缺少 xl/_rels/workbook.xml.rels; %s", "the workbook is broken: xl/_rels/workbook.xml.rels is missing; %s", fixResend))
+		return inputErr(name, ErrBroken, say("工作簿已损坏: 缺少 xl/_rels/workbook.xml.rels; %s", "the workbook is broken: xl/_rels/workbook.xml.rels is missing; %s", fixResend))
 	case ps["xl/sharedstrings.xml"] != nil && ps["xl/sharedstrings.xml"].UncompressedSize64 == 0:
-		return inputErr(name, say("工作簿已损坏: xl/sharedStrings.xml 为空 (文字内容丢失); %s", "the workbook is broken: xl/sharedStrings.xml is empty (the text is lost); %s", fixResend))
+		return inputErr(name, ErrBroken, say("工作簿已损坏: xl/sharedStrings.xml 为空 (文字内容丢失); %s", "the workbook is broken: xl/sharedStrings.xml is empty (the text is lost); %s", fixResend))
 	}
 	return nil
 }
@@ -109,7 +109,7 @@ func (ps parts) noDTD(name string) error {
 			continue
 		}
 		if hasDTD(f) {
-			return inputErr(name, say("工作簿的 %s 含有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取; Excel 与 WPS 保存的文件不会含有它, 请用 Excel 或 WPS 重新保存后再发送",
+			return inputErr(name, ErrUnsafeXML, say("工作簿的 %s 含有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取; Excel 与 WPS 保存的文件不会含有它, 请用 Excel 或 WPS 重新保存后再发送",
 				"%s contains a DTD/entities (<!DOCTYPE>), refused for safety; files saved by Excel or WPS never have one: save it again in Excel or WPS and resend", f.Name))
 		}
 	}
@@ -145,7 +145,7 @@ func hasDTD(f *zip.File) bool {
 func (ps parts) sheetsPresent(name string) error {
 	for p, sheet := range ps.sheetNames() {
 		if f := ps[p]; f == nil || f.UncompressedSize64 == 0 {
-			return inputErr(name, say("工作簿已损坏: 工作表「%s」的数据 (%s) 缺失或为空; %s",
+			return inputErr(name, ErrBroken, say("工作簿已损坏: 工作表「%s」的数据 (%s) 缺失或为空; %s",
 				"the workbook is broken: the data of sheet %q (%s) is missing or empty; %s", sheet, p, fixResend))
 		}
 	}
@@ -206,7 +206,7 @@ func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
 				what = say("单元格数 > %d, 超过上限 %d (--max-cells)", "more than %d cells, over the limit of %d (--max-cells)", lim.cells, lim.cells)
 			}
 			if !ok {
-				return nil, inputErr(name, say("%s 中%s", "%s: %s", p, what))
+				return nil, inputErr(name, ErrTooLarge, say("%s 中%s", "%s: %s", p, what))
 			}
 			if over == nil {
 				over = map[string]msg{}
@@ -218,7 +218,7 @@ func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
 }
 
 func (ps parts) brokenPart(name, p string, err error) error {
-	return inputErr(name, say("工作簿已损坏: %s 无法解压 (%v); %s", "the workbook is broken: %s cannot be unzipped (%v); %s", p, err, fixResend))
+	return inputErr(name, ErrBroken, say("工作簿已损坏: %s 无法解压 (%v); %s", "the workbook is broken: %s cannot be unzipped (%v); %s", p, err, fixResend)).because(err)
 }
 
 // countTags streams part f and counts its elements named outer (rows, or

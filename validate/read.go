@@ -79,17 +79,17 @@ func Open(path string, opt ReadOptions) (*Book, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, inputErr(path, msg{"文件不存在", "no such file"})
+			return nil, inputErr(path, ErrNotFound, msg{"文件不存在", "no such file"}).because(err)
 		}
-		return nil, inputErr(path, say("无法打开文件: %v", "cannot open the file: %v", err))
+		return nil, inputErr(path, ErrUnreadable, say("无法打开文件: %v", "cannot open the file: %v", err)).because(err)
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, inputErr(path, say("无法打开文件: %v", "cannot open the file: %v", err))
+		return nil, inputErr(path, ErrUnreadable, say("无法打开文件: %v", "cannot open the file: %v", err)).because(err)
 	}
 	if st.IsDir() {
-		return nil, inputErr(path, msg{"是文件夹，不是工作簿", "is a folder, not a workbook"})
+		return nil, inputErr(path, ErrNotWorkbook, msg{"是文件夹，不是工作簿", "is a folder, not a workbook"})
 	}
 	if n := st.Size(); n > 0 && n <= inMemory {
 		// One read instead of a system call for every small read the zip
@@ -184,14 +184,14 @@ func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim l
 func openError(name, password string, err error) error {
 	switch {
 	case errors.Is(err, excelize.ErrWorkbookPassword), password != "" && errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return inputErr(name, msg{"密码不正确，或文件不是加密的 .xlsx", "wrong password, or the file is not an encrypted .xlsx"})
+		return inputErr(name, ErrEncrypted, msg{"密码不正确，或文件不是加密的 .xlsx", "wrong password, or the file is not an encrypted .xlsx"}).because(err)
 	case errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return notWorkbook(name, msg{"不支持的工作簿格式 (可能是旧版 .xls)", "an unsupported workbook format (a legacy .xls?)"}, fixSaveAs)
+		return notWorkbook(name, ErrNotWorkbook, msg{"不支持的工作簿格式 (可能是旧版 .xls)", "an unsupported workbook format (a legacy .xls?)"}, fixSaveAs).because(err)
 	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return inputErr(name, say("文件已损坏，无法解压 (%v); %s", "the file is broken and cannot be unzipped (%v); %s", err, fixResend))
+		return inputErr(name, ErrBroken, say("文件已损坏，无法解压 (%v); %s", "the file is broken and cannot be unzipped (%v); %s", err, fixResend)).because(err)
 	}
-	return inputErr(name, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend))
+	return inputErr(name, ErrUnreadable, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend)).because(err)
 }
 
 // workbook is a workbook as the form reader sees it: excelize's, or
@@ -226,7 +226,7 @@ func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over ma
 		if _, fast := wb.(fastBook); fast {
 			return nil, err
 		}
-		return nil, inputErr(name, say("%v", "%v", err))
+		return nil, inputErr(name, ErrBroken, say("%v", "%v", err)).because(err)
 	}
 	b := &Book{Path: name}
 	for _, sheet := range wb.sheetList() {

@@ -24,7 +24,7 @@ func openOutput(path string, def io.Writer, inputs []string) (io.Writer, func(ok
 	}
 	f, err := atomicfile.Create(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("无法创建 %s: %v", path, err)
+		return nil, nil, fmt.Errorf("无法创建 %s: %w", path, err)
 	}
 	return f, func(ok bool) error {
 		if !ok {

@@ -39,7 +39,7 @@ func newAnnotateSink(c *cli.Context, lang report.Lang) (sink, error) {
 		return nil, fmt.Errorf("--annotate 文件夹 %s 是输入文件夹; 请另选一个文件夹存放批注副本", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("无法创建文件夹 %s: %v", dir, err)
+		return nil, fmt.Errorf("无法创建文件夹 %s: %w", dir, err)
 	}
 	return &annotateSink{dir: dir, root: root, password: c.String("password"), lang: lang, log: c.App.ErrWriter}, nil
 }
@@ -65,7 +65,7 @@ func (s *annotateSink) Add(r validate.FileResult, f report.File) error {
 		return report.AnnotateWith(in, st.Size(), r, s.lang, w, report.AnnotateOptions{Password: s.password})
 	})
 	if err != nil {
-		return fmt.Errorf("批注副本 %s: %v", out, err)
+		return fmt.Errorf("批注副本 %s: %w", out, err)
 	}
 	s.n++
 	return nil

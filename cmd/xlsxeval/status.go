@@ -94,7 +94,7 @@ func writeStatus(c *cli.Context, p *round.Progress, sum *report.SummaryBook, lan
 		head, rows := p.Sheet(lang)
 		sum.AddSheet(round.SheetName(lang), "Round", head, rows)
 		if err := atomicfile.Write(path, sum.Write); err != nil {
-			return fmt.Errorf("无法写出汇总工作簿: %v", err)
+			return fmt.Errorf("无法写出汇总工作簿: %w", err)
 		}
 	}
 	w, done, err := openOutput(c.String("output"), c.App.Writer, inputs)
