@@ -1,7 +1,10 @@
 package server
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,5 +173,57 @@ func TestBrowserEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot: %s", path)
+	}
+}
+
+// 下载全部批注副本 with more files than one request may carry downloads
+// them in parts (issue 14: it failed with advice about --max-files that
+// no page user can act on). Every workbook comes back annotated.
+func TestBrowserDownloadAllInParts(t *testing.T) {
+	books := seeds(t)
+	dir, dl := t.TempDir(), t.TempDir()
+	var paths []string
+	for i := 0; i < 5; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("单位%d.xlsx", i+1))
+		os.WriteFile(p, books["faulty"], 0o644)
+		paths = append(paths, p)
+	}
+	_, ts := newTestServer(t, Config{MaxFiles: 2})
+	ctx := browserContext(t, dl)
+	done := downloads(ctx, dl)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#drop")),
+		chromedp.SetUploadFiles(chromedp.CSS("#files"), paths),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll(".file").length === 5 && !document.querySelector(".pending") && !document.querySelector("#dl-all").disabled`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dl-all"))); err != nil {
+		t.Fatal(err)
+	}
+	books5 := 0
+	for i := 0; i < 3; i++ {
+		b := waitDownload(t, done)
+		if zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil && !bytes.Contains(b, []byte("[Content_Types].xml")) {
+			for _, f := range zr.File {
+				if strings.HasSuffix(f.Name, "-批注.xlsx") {
+					books5++
+				}
+			}
+			continue
+		}
+		checkAnnotated(t, b)
+		books5++
+	}
+	if books5 != 5 {
+		t.Errorf("%d annotated workbooks in the parts, want 5", books5)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#msg"))); msg != "" {
+		t.Errorf("error shown: %s", msg)
 	}
 }
