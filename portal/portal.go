@@ -1,0 +1,283 @@
+// Package portal is `xlsxeval serve --data DIR`: a collection round on a
+// server. The department (its own link) creates a round from a spec and a
+// roster, hands each unit its upload link, follows progress, reads every
+// version's findings and marks forms 定稿. A unit (its link) sees only its
+// own projects, downloads its templates, uploads and sees the findings at
+// once, exactly as `check` gives them.
+//
+// Links are capabilities: 128-bit random tokens, kept only as hashes. A
+// token that is not a unit's, or a project that is not that unit's, is a
+// 404, so a unit cannot even learn that another's project exists.
+package portal
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/report"
+	"github.com/xlsxeval/xlsxeval/store"
+	"github.com/xlsxeval/xlsxeval/validate"
+)
+
+// CheckFunc checks one uploaded workbook, comparing its forms with the
+// given spec records (tpl.*) as check --spec does. main builds it from the
+// same checker `check` uses.
+type CheckFunc func(b []byte, name string, specs []*integrity.Record) validate.FileResult
+
+// Config is what the portal is given.
+type Config struct {
+	Store   *store.Store
+	Check   CheckFunc
+	Profile *formulas.Profile // templates and spec reading; nil: default
+	SignKey integrity.Key     // signs the templates handed out; zero: unsigned
+	Lang    report.Lang
+	// MaxUpload bounds one upload's body (default 50 MB).
+	MaxUpload int64
+	// UploadBurst uploads a link may make at once, refilled at UploadRate
+	// a minute (defaults 10 and 30).
+	UploadBurst int
+	UploadRate  float64
+	// Hosts are the host names (with port when not 80/443) the portal
+	// answers to, besides the address it listens on; a request naming
+	// another host is refused (DNS rebinding).
+	Hosts   []string
+	Version string
+	Log     *log.Logger
+}
+
+func (c *Config) fill() {
+	if c.Profile == nil {
+		c.Profile = formulas.Default()
+	}
+	if c.Lang == "" {
+		c.Lang = report.ZH
+	}
+	if c.MaxUpload <= 0 {
+		c.MaxUpload = 50 << 20
+	}
+	if c.UploadBurst <= 0 {
+		c.UploadBurst = 10
+	}
+	if c.UploadRate <= 0 {
+		c.UploadRate = 30
+	}
+	if c.Log == nil {
+		c.Log = log.New(io.Discard, "", 0)
+	}
+}
+
+// Portal is the http.Handler of the department's and the units' pages.
+type Portal struct {
+	cfg    Config
+	st     *store.Store
+	mux    *http.ServeMux
+	secret []byte
+	limit  *limiter
+	hosts  map[string]bool
+	specs  sync.Map // round id → *roundSpec
+}
+
+// New returns the portal of cfg; addr is the address it listens on.
+func New(ctx context.Context, cfg Config, addr string) (*Portal, error) {
+	cfg.fill()
+	if cfg.Store == nil || cfg.Check == nil {
+		return nil, errors.New("portal: Store and Check are required")
+	}
+	secret, err := cfg.Store.Secret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &Portal{cfg: cfg, st: cfg.Store, mux: http.NewServeMux(), secret: secret,
+		limit: newLimiter(cfg.UploadBurst, cfg.UploadRate), hosts: allowedHosts(addr, cfg.Hosts)}
+	p.routes()
+	return p, nil
+}
+
+func (p *Portal) routes() {
+	m := p.mux
+	m.HandleFunc("GET /{$}", p.home)
+	m.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	// The department.
+	m.HandleFunc("GET /a/{tok}/{$}", p.admin(p.adminHome))
+	m.HandleFunc("POST /a/{tok}/rounds", p.admin(p.createRound))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/{$}", p.admin(p.roundPage))
+	m.HandleFunc("GET /a/{tok}/api/r/{rid}", p.admin(p.roundJSON))
+	m.HandleFunc("POST /a/{tok}/r/{rid}/links", p.admin(p.linksCSV))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/u/{uid}/templates.zip", p.admin(p.unitTemplates))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/p/{pid}/{$}", p.admin(p.adminProject))
+	m.HandleFunc("POST /a/{tok}/r/{rid}/p/{pid}/accept", p.admin(p.accept))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/v/{vid}/file", p.admin(p.adminFile))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/summary.xlsx", p.admin(p.summary))
+	m.HandleFunc("GET /a/{tok}/r/{rid}/accepted.zip", p.admin(p.acceptedZip))
+	// A unit.
+	m.HandleFunc("GET /u/{tok}/{$}", p.unit(p.unitHome))
+	m.HandleFunc("GET /u/{tok}/api/{$}", p.unit(p.unitJSON))
+	m.HandleFunc("GET /u/{tok}/templates.zip", p.unit(p.ownTemplates))
+	m.HandleFunc("GET /u/{tok}/p/{pid}/{$}", p.unit(p.unitProject))
+	m.HandleFunc("GET /u/{tok}/api/p/{pid}", p.unit(p.unitProjectJSON))
+	m.HandleFunc("GET /u/{tok}/p/{pid}/template.xlsx", p.unit(p.unitTemplate))
+	m.HandleFunc("POST /u/{tok}/p/{pid}/upload", p.unit(p.upload))
+	m.HandleFunc("POST /u/{tok}/api/p/{pid}/upload", p.unit(p.upload))
+	m.HandleFunc("GET /u/{tok}/v/{vid}/file", p.unit(p.unitFile))
+	m.HandleFunc("GET /u/{tok}/v/{vid}/annotated.xlsx", p.unit(p.annotated))
+}
+
+func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// Pages are self-contained: no script, no request to another origin.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer") // links carry tokens
+	h.Set("Cache-Control", "no-store")
+	start := time.Now()
+	if !p.hostOK(r.Host) {
+		http.Error(w, "主机名不被接受 (Host)", http.StatusMisdirectedRequest)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+		http.Error(w, "跨站请求被拒绝", http.StatusForbidden)
+		return
+	}
+	p.mux.ServeHTTP(w, r)
+	p.cfg.Log.Printf("%s %s %s", r.Method, redact(r.URL.Path), time.Since(start).Round(time.Millisecond))
+}
+
+// redact keeps link tokens out of the log.
+func redact(path string) string {
+	parts := strings.Split(path, "/")
+	if len(parts) > 2 && (parts[1] == "a" || parts[1] == "u") {
+		parts[2] = "…"
+	}
+	return strings.Join(parts, "/")
+}
+
+// allowedHosts: the listen address, and localhost forms when it is a
+// loopback or unspecified address, plus the configured names.
+func allowedHosts(addr string, extra []string) map[string]bool {
+	m := map[string]bool{}
+	add := func(h string) { m[strings.ToLower(h)] = true }
+	add(addr)
+	if host, port, err := net.SplitHostPort(addr); err == nil {
+		ip := net.ParseIP(host)
+		if host == "" || host == "localhost" || (ip != nil && (ip.IsLoopback() || ip.IsUnspecified())) {
+			for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
+				add(h + ":" + port)
+			}
+		}
+	}
+	for _, h := range extra {
+		add(h)
+	}
+	return m
+}
+
+func (p *Portal) hostOK(host string) bool { return p.hosts[strings.ToLower(host)] }
+
+// sameOrigin refuses a state-changing request a browser sends from
+// another site: by Sec-Fetch-Site when the browser sends it, else by
+// Origin. Programs sending neither pass (they carry the CSRF token).
+func sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return false
+	}
+	o := r.Header.Get("Origin")
+	return o == "" || o == "http://"+r.Host || o == "https://"+r.Host
+}
+
+// csrf is the form token of a link: derived from the server's secret and
+// the link, so it needs no session and survives a restart.
+func (p *Portal) csrf(link string) string {
+	m := hmac.New(sha256.New, p.secret)
+	m.Write([]byte("csrf\x00" + link))
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// csrfOK checks the token of a POST: the csrf form field or the
+// X-CSRF-Token header.
+func (p *Portal) csrfOK(r *http.Request) bool {
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		got = r.FormValue("csrf")
+	}
+	return hmac.Equal([]byte(got), []byte(p.csrf(r.PathValue("tok"))))
+}
+
+// Run serves the portal until ctx is cancelled; ready gets the address.
+func Run(ctx context.Context, cfg Config, addr string, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s: %v", addr, err)
+	}
+	p, err := New(ctx, cfg, ln.Addr().String())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute,
+		WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return srv.Shutdown(shut)
+}
+
+// limiter is a token bucket per link: uploads beyond the burst wait for
+// the refill, so one link cannot flood the checker or the disk.
+type limiter struct {
+	mu      sync.Mutex
+	burst   float64
+	perSec  float64
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	left float64
+	at   time.Time
+}
+
+func newLimiter(burst int, perMin float64) *limiter {
+	return &limiter{burst: float64(burst), perSec: perMin / 60, buckets: map[string]*bucket{}}
+}
+
+// allow takes one upload from key's bucket; false with the wait otherwise.
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{left: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	b.left = min(l.burst, b.left+now.Sub(b.at).Seconds()*l.perSec)
+	b.at = now
+	if b.left < 1 {
+		return false, time.Duration((1 - b.left) / l.perSec * float64(time.Second))
+	}
+	b.left--
+	return true, 0
+}
