@@ -49,7 +49,7 @@ const adminPages = `
 {{define "adminProject"}}{{template "top" .}}{{with .Data}}
 <section><h2>{{.Name}} <span class="muted">{{.UnitName}}</span></h2><p>状态 {{template "state" .State}} · <a href="../../">返回轮次</a></p>
 {{if .Accepted}}<form class="inline" method="post" action="accept"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="version" value="0"><button>撤销定稿</button></form>{{end}}</section>
-<section><h3>版本历史</h3>{{range .Versions}}<div class="version" id="v{{.ID}}"><h4>第 {{.ID}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h4>
+<section><h3>版本历史</h3>{{range .Versions}}<div class="version" id="v{{.ID}}"><h4>第 {{.N}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h4>
 <p class="muted">sha256 <code>{{.SHA256}}</code> · {{.Size}} 字节 · 上传者 {{.Uploader}} · <a href="../../v/{{.ID}}/file">下载</a>
 {{if not .Accepted}}<form class="inline" method="post" action="accept"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="version" value="{{.ID}}"><button>定稿</button></form>{{end}}</p>
 <details{{if eq .ID (index $.Data.Versions 0).ID}} open{{end}}><summary>问题</summary>{{template "findings" .File}}</details></div>
@@ -379,8 +379,10 @@ func (p *Portal) projectView(r *http.Request, pr store.Project) (*projectView, e
 		return nil, err
 	}
 	pv := &projectView{Project: pr, State: state(pr, vs)}
-	for _, v := range vs {
-		pv.Versions = append(pv.Versions, viewVersion(v, pr.Accepted))
+	for i, v := range vs {
+		vv := viewVersion(v, pr.Accepted)
+		vv.N = len(vs) - i
+		pv.Versions = append(pv.Versions, vv)
 	}
 	units, err := p.st.Units(r.Context(), pr.Round)
 	for _, u := range units {

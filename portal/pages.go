@@ -39,7 +39,9 @@ form.inline{display:inline}button{padding:.3em .9em}.msg{padding:.6em 1em;border
 `
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"sev":   func(s string) string { return map[string]string{"error": "错误", "warning": "警告", "info": "提示"}[s] },
+	"sev": func(s string) string {
+		return map[string]string{"error": "错误", "warning": "警告", "info": "提示"}[s]
+	},
 	"when":  func(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") },
 	"short": func(s string) string { return s[:min(12, len(s))] },
 }).Parse(layout + message + adminPages + unitPages))
@@ -95,6 +97,7 @@ type projectView struct {
 
 type versionView struct {
 	store.Version
+	N        int // the project's version number, from 1
 	Accepted bool
 	File     report.File
 }

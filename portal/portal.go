@@ -140,7 +140,7 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Pages are self-contained: no script, no request to another origin.
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer") // links carry tokens
+	h.Set("Referrer-Policy", "same-origin") // links carry tokens: never sent elsewhere
 	h.Set("Cache-Control", "no-store")
 	start := time.Now()
 	if !p.hostOK(r.Host) {
@@ -191,7 +191,9 @@ func (p *Portal) hostOK(host string) bool { return p.hosts[strings.ToLower(host)
 // Origin. Programs sending neither pass (they carry the CSRF token).
 func sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
+	case "same-origin", "none":
+		return true
+	case "":
 	default:
 		return false
 	}

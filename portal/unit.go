@@ -28,7 +28,7 @@ const unitPages = `
 <section><h2>{{.Name}}</h2><p>状态 {{template "state" .State}} · <a href="{{$.Base}}">返回全部项目</a> · <a href="{{$.Base}}p/{{.ID}}/template.xlsx">下载模板</a></p>
 <form method="post" action="{{$.Base}}p/{{.ID}}/upload" enctype="multipart/form-data" id="upload"><input type="hidden" name="csrf" value="{{$.CSRF}}">
 <label>{{if .Versions}}重新上传{{else}}上传{{end}}填好的自评表 <input type="file" name="file" accept=".xlsx,.xlsm" required></label> <button>上传并校验</button></form></section>
-{{range $i, $v := .Versions}}<section class="version" id="v{{.ID}}"><h3>第 {{.ID}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h3>
+{{range $i, $v := .Versions}}<section class="version" id="v{{.ID}}"><h3>第 {{.N}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h3>
 <p class="muted">sha256 <code>{{.SHA256}}</code> · <a href="{{$.Base}}v/{{.ID}}/file">下载原件</a>{{if ne .State "合格"}} · <a href="{{$.Base}}v/{{.ID}}/annotated.xlsx">下载批注副本 (标出要改的单元格)</a>{{end}}</p>
 {{if eq $i 0}}{{template "findings" .File}}{{else}}<details><summary>问题</summary>{{template "findings" .File}}</details>{{end}}</section>{{end}}
 {{end}}{{template "bottom" .}}{{end}}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/integrity"
 )
 
 // Checks returns every check of the tool, sorted by code, in a new slice:
@@ -67,6 +68,18 @@ func (k *Checker) has(c *Check) bool {
 		}
 	}
 	return false
+}
+
+// WithSpecs is k comparing every form with specs (tpl.changed), keeping
+// its signing key: the portal checks an upload against its own project.
+func (k *Checker) WithSpecs(specs []*integrity.Record) *Checker {
+	c := *k
+	s := Seal{Specs: specs}
+	if k.opt.Seal != nil {
+		s.Key = k.opt.Seal.Key
+	}
+	c.opt.Seal = &s
+	return &c
 }
 
 // Run applies the checks to f and returns the findings in a stable order:

@@ -33,8 +33,13 @@ func serveCommand() *cli.Command {
    xlsxeval serve
    xlsxeval serve --addr 0.0.0.0:8080 --max-upload 200MB --max-files 1000
 
+   带 --data 时为回收门户: 部门用管理链接建立回收轮次、发出各单位的上传链接、查看进度与每一版的问题、
+   定稿; 单位用自己的链接下载模板、上传并立即看到校验结果。数据保存在该文件夹 (SQLite),
+   或以 --db postgres://… 保存在 PostgreSQL。
+   xlsxeval serve --data 回收数据/ --addr 0.0.0.0:8080 --host 自评.example.gov.cn
+
    English: a local web page and HTTP API over the same checks as 'check'.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: server.DefaultAddr, Usage: "监听地址 (主机:端口); 0.0.0.0:8080 对局域网开放"},
 			&cli.StringFlag{Name: "max-upload", Value: "50MB", Usage: "单次上传的大小上限, 如 50MB、200MB"},
 			&cli.IntFlag{Name: "max-files", Value: server.DefaultMaxFiles, Usage: "单次上传的工作簿数上限 (含压缩包内的)"},
@@ -46,12 +51,15 @@ func serveCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "allow-host", Usage: "局域网访问时允许的主机名 (可多次给出), 如 xlsxeval.example.lan; 本机名与 IP 地址总是允许 (防 DNS 重绑定)"},
 			&cli.StringFlag{Name: "memory-limit", Value: "512MB", Usage: "内存软上限: 接近时更积极地回收内存 (环境变量 GOMEMLIMIT 优先)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
-		},
+		}, portalFlags()...),
 		Action: runServe,
 	}
 }
 
 func runServe(c *cli.Context) error {
+	if c.String("data") != "" {
+		return runPortal(c)
+	}
 	cfg, err := serveConfig(c)
 	if err != nil {
 		return err

@@ -1,0 +1,244 @@
+package portal_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/internal/roundfix"
+	"github.com/xlsxeval/xlsxeval/portal"
+	"github.com/xlsxeval/xlsxeval/store"
+	"github.com/xlsxeval/xlsxeval/validate"
+)
+
+// env is a running portal over a fresh store, and the department's link.
+type env struct {
+	ts    *httptest.Server
+	st    *store.Store
+	admin string // URL of the department's pages, ending in /
+}
+
+func newEnv(t *testing.T, dsn string, cfg portal.Config) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	tok, err := st.NewAdminToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := validate.NewChecker(validate.Checks(), validate.ReadOptions{})
+	cfg.Store = st
+	cfg.Check = func(b []byte, name string, specs []*integrity.Record) validate.FileResult {
+		return k.WithSpecs(specs).CheckReader(bytes.NewReader(b), int64(len(b)), name)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	p, err := portal.New(ctx, cfg, ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = p
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return &env{ts: ts, st: st, admin: ts.URL + "/a/" + tok + "/"}
+}
+
+// roster moves 文旅管理与服务 to a second unit, so the round from
+// samples/specs/batch.csv has two units, one project each.
+const roster = "单位,联系人,项目名称\n上海市文化旅游市场质量监测和服务中心,张三 021-1234,信息化运维项目\n上海市文旅信息中心,李四,文旅管理与服务\n"
+
+// unitA and unitB are the two units of the round.
+const (
+	unitA = "上海市文化旅游市场质量监测和服务中心"
+	unitB = "上海市文旅信息中心"
+)
+
+// files writes the round's inputs and the forms unit A returns: faulty
+// (ind.cap) and fixed (the filled sample).
+func files(t *testing.T) (dir string) {
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "名单.csv"), []byte(roster), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(roundfix.BatchSpec())
+	os.WriteFile(filepath.Join(dir, "batch.csv"), b, 0o644)
+	ops := "信息化运维项目"
+	if err := roundfix.Write(roundfix.Sample(ops), filepath.Join(dir, "faulty", ops+".xlsx"), ops, roundfix.Cap, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(roundfix.Sample(ops))
+	os.MkdirAll(filepath.Join(dir, "fixed"), 0o755)
+	os.WriteFile(filepath.Join(dir, "fixed", ops+".xlsx"), b, 0o644)
+	return dir
+}
+
+// post sends a multipart form: fields, and files by field name.
+func post(t *testing.T, url, csrf string, fields map[string]string, files map[string]string) *http.Response {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	for k, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := mw.CreateFormFile(k, filepath.Base(path))
+		w.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, url, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if v != nil && res.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res.StatusCode
+}
+
+func body(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+// roundJSON is the department's API view of a round.
+type roundJSON struct {
+	CSRF     string
+	Projects []struct {
+		ID                   int64
+		Unit, Project, State string
+		Versions             []struct {
+			ID     int64
+			SHA256 string
+			State  string
+		}
+	}
+}
+
+// links reads the upload links CSV: unit → link.
+func links(t *testing.T, csv string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.TrimPrefix(csv, "\xef\xbb\xbf"), "\n")[1:] {
+		f := strings.Split(strings.TrimSpace(line), ",")
+		if len(f) == 3 {
+			out[f[0]] = f[2]
+		}
+	}
+	if len(out) != 2 {
+		t.Fatalf("links: %q", csv)
+	}
+	return out
+}
+
+// chromium finds Debian's chromium; the browser test is skipped without
+// one unless XLSXEVAL_REQUIRE_CHROMIUM=1 (CI).
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("XLSXEVAL_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("chromium not found and XLSXEVAL_REQUIRE_CHROMIUM=1 (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not installed")
+	return ""
+}
+
+// browserContext starts a headless Chromium with a throwaway profile that
+// saves downloads into dir, and reports each finished download's path.
+func browserContext(t *testing.T, dir string) (context.Context, <-chan string) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1200, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	on := true
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string, 8)
+	events := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	go func() {
+		for e, err := range events {
+			if err != nil {
+				return
+			}
+			if e.State == browser.DownloadProgressStateCompleted {
+				ch <- filepath.Join(dir, e.GUID)
+			}
+		}
+	}()
+	return ctx, ch
+}
+
+func waitDownload(t *testing.T, ch <-chan string) []byte {
+	t.Helper()
+	select {
+	case path := <-ch:
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	case <-time.After(30 * time.Second):
+		t.Fatal("no download")
+	}
+	return nil
+}
