@@ -260,3 +260,46 @@ func Spellings(label string) []string {
 	}
 	return out
 }
+
+// FieldAt is the field at a path: a head field's key ("project"), a fund
+// row or column ("funds.total", "funds.budget"), an indicator column
+// ("ind.target"), or a section ("goals", "total.top"); nil when none.
+func FieldAt(path string) *Field {
+	for _, p := range fieldPaths() {
+		if p.path == path {
+			return p.f
+		}
+	}
+	return nil
+}
+
+// Paths lists every field path, in catalogue order.
+func Paths() []string {
+	var out []string
+	for _, p := range fieldPaths() {
+		out = append(out, p.path)
+	}
+	return out
+}
+
+type fieldPath struct {
+	path string
+	f    *Field
+}
+
+func fieldPaths() []fieldPath {
+	var out []fieldPath
+	for _, f := range HeadFields {
+		out = append(out, fieldPath{f.Key, f})
+	}
+	for _, f := range FundRows {
+		out = append(out, fieldPath{"funds." + f.Key, f})
+	}
+	for _, f := range FundCols {
+		out = append(out, fieldPath{"funds." + f.Key, f})
+	}
+	for _, f := range IndCols {
+		out = append(out, fieldPath{"ind." + f.Key, f})
+	}
+	return append(out, fieldPath{SGoals.Key, SGoals}, fieldPath{STopTotal.Key, STopTotal})
+}

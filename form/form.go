@@ -96,6 +96,13 @@ type Form struct {
 	TotalWeight Cell // 总分 row, 分值 column (100)
 	TotalScore  Cell // 总分 row, 得分 column
 	Grade       Cell // 评分等级
+	// Layout names the layout the form was read by (package layout).
+	Layout string
+	// Head are the head fields its layout has; nil means 项目名称, 主管部门
+	// and 实施单位 (a department-wide form has 部门 only).
+	Head []*Field
+	// FundsUnscored is set when the layout's budget carries no 分值 and 得分.
+	FundsUnscored bool
 	// Template is set when the sheet carries our fingerprint.
 	Template *Fingerprint
 }
@@ -107,6 +114,8 @@ type Fingerprint struct {
 	Profile   string `json:"profile"`   // profile name
 	Sheet     string `json:"sheet"`
 	Rows      int    `json:"rows"` // indicator rows
+	// Layout names the layout written (package layout); "" is the seed's.
+	Layout string `json:"layout,omitempty"`
 	// Fields maps field names (see template.Layout) to A1 references.
 	Fields map[string]string `json:"fields,omitempty"`
 }

@@ -43,6 +43,7 @@ type Form struct {
 	Total      string             `json:"total"`    // 总分
 	Grade      string             `json:"grade"`    // 评分等级
 	Template   bool               `json:"template"` // carries our fingerprint
+	Layout     string             `json:"layout"`   // the layout it was read by (xlsxeval layouts)
 	Errors     int                `json:"errors"`
 	Warnings   int                `json:"warnings"`
 	Infos      int                `json:"infos"`
@@ -136,7 +137,7 @@ func formOf(fr validate.FormResult, lang Lang) Form {
 		Sheet: f.Sheet, Project: f.Project.Text, Department: f.Department.Text, Unit: f.Unit.Text,
 		Year: f.Year.Text, Budget: total.Budget.Text, Executed: total.Exec.Text,
 		Rate: shownOr(total.Rate.Text, sum.Rate), Total: shownOr(f.TotalScore.Text, sum.Total),
-		Grade: shownOr(f.Grade.Text, sum.Grade), Template: f.Template != nil,
+		Grade: shownOr(f.Grade.Text, sum.Grade), Template: f.Template != nil, Layout: f.Layout,
 		Findings: make([]validate.Finding, 0, len(fr.Findings)),
 	}
 	if validate.Unfilled(f) {

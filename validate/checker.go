@@ -45,7 +45,7 @@ func NewChecker(checks []*Check, opt ReadOptions) *Checker {
 	if opt.Profile == nil {
 		opt.Profile = formulas.Default()
 	}
-	opt.labels = newLabels(opt.Profile)
+	opt.layouts = newLayoutSet(opt.Layouts, opt.Profile)
 	return &Checker{checks: append([]*Check(nil), checks...), opt: opt}
 }
 

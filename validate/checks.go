@@ -297,6 +297,15 @@ func (c *calc) computeFunds() {
 	if x, ok := derived(tr.Score, c.fundsScore); ok {
 		c.fundsIn = &x
 	}
+	if c.f.FundsUnscored { // the layout scores no budget: it weighs 0
+		zero := figIn{formulas.Exact(decimal.Zero), decimal.Zero}
+		if c.fundsW == nil {
+			c.fundsW = &zero
+		}
+		if c.fundsIn == nil {
+			c.fundsIn = &zero
+		}
+	}
 }
 
 // partsSum applies funds.sum to one column; a part left empty counts as 0,

@@ -115,14 +115,18 @@ var fundsMissing = &Check{
 		tr := &rows[form.FundTotal]
 		near := cellRef(tr.Label, p.Form.FundsLabel)
 		for _, f := range []struct {
-			c    form.Cell
-			name msg
+			c       form.Cell
+			name    msg
+			scoring bool
 		}{
-			{tr.Budget, colNames[colBudget]}, {tr.Exec, colNames[colExec]}, {tr.Weight, msg{"分值", "weight"}},
-			{tr.Rate, msg{"执行率", "execution rate"}}, {tr.Score, msg{"得分", "score"}},
+			{tr.Budget, colNames[colBudget], false}, {tr.Exec, colNames[colExec], false}, {tr.Weight, msg{"分值", "weight"}, true},
+			{tr.Rate, msg{"执行率", "execution rate"}, false}, {tr.Score, msg{"得分", "score"}, true},
 		} {
 			if f.c.Formula != "" || !f.c.Empty() && !f.c.Dash() {
 				continue
+			}
+			if p.Form.FundsUnscored && f.scoring {
+				continue // the layout scores no budget
 			}
 			p.flagDefault(cellRef(f.c)+orNear(f.c, near), "数值", shownText(f.c), say(
 				"年度资金总额行未填写%s; 请补填", "the total funds row has no %s; fill it in", f.name))

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -252,9 +253,9 @@ var headMissing = &Check{
 			name msg
 			ok   bool
 		}{
-			{f.Project, msg{"项目名称", "project name"}, !f.Project.Empty()},
-			{f.Department, msg{"主管部门", "supervising department"}, !f.Department.Empty()},
-			{f.Unit, msg{"实施单位", "implementing unit"}, !f.Unit.Empty()},
+			{f.Project, msg{"项目名称", "project name"}, !f.Project.Empty() || !hasHead(f, form.FProject)},
+			{f.Department, msg{"主管部门", "supervising department"}, !f.Department.Empty() || !hasHead(f, form.FDepartment)},
+			{f.Unit, msg{"实施单位", "implementing unit"}, !f.Unit.Empty() || !hasHead(f, form.FUnit)},
 			{f.Year, msg{"年度", "year"}, yearRe.MatchString(cellText(f.Year))},
 		} {
 			if h.ok {
@@ -264,6 +265,12 @@ var headMissing = &Check{
 				"the header has no %s; fill it in", h.name))
 		}
 	},
+}
+
+// hasHead reports whether f's layout has head field h (a department-wide
+// form has no 项目名称 or 实施单位).
+func hasHead(f *form.Form, h *form.Field) bool {
+	return f.Head == nil || slices.Contains(f.Head, h)
 }
 
 var cacheStale = &Check{

@@ -13,6 +13,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/internal/xlsx"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // Bounds on what a workbook may unpack to (kept for other packages that
@@ -44,8 +45,12 @@ type ReadOptions struct {
 	MaxCells     int           // cells of one sheet; shared strings of the workbook
 	Timeout      time.Duration // per file in CheckFile and CheckAll
 
-	path   readPath // which reader; tests compare them
-	labels *labels  // of Profile, built once by NewChecker; nil: built per read
+	// Layouts are the layouts sheets are matched to (nil: the built-in
+	// ones, layout.Builtin).
+	Layouts []*layout.Layout
+
+	path    readPath   // which reader; tests compare them
+	layouts *layoutSet // of Layouts and Profile, built once by NewChecker; nil: built per read
 }
 
 // readPath chooses the workbook reader.
@@ -157,7 +162,7 @@ func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map
 	if opt.Seal.wanted() {
 		fb.kept = map[string]*xlsx.Sheet{} // the seal compares the form sheets' cells
 	}
-	b, err := readBook(fb, name, opt.labelsOf(), opt.Profile, over)
+	b, err := readBook(fb, name, opt.layoutsOf(), opt.Profile, over)
 	if err == nil {
 		b.Tamper = opt.Seal.inspect(fastSource{xb, fb.kept}, b)
 	}
@@ -174,7 +179,7 @@ func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim l
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	b, err := readBook(xlBook{f}, name, opt.labelsOf(), opt.Profile, over)
+	b, err := readBook(xlBook{f}, name, opt.layoutsOf(), opt.Profile, over)
 	if err == nil {
 		b.Tamper = opt.Seal.inspect(xlSource{f}, b)
 	}
@@ -220,7 +225,7 @@ func (x xlBook) grid(sheet string, lb *labels) (*grid, error) { return loadGrid(
 
 // readBook turns every visible sheet into a form or a skip.
 // Sheets in over are past the limits and skipped unread.
-func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over map[string]msg) (*Book, error) {
+func readBook(wb workbook, name string, ls *layoutSet, p *formulas.Profile, over map[string]msg) (*Book, error) {
 	fps, err := wb.fingerprints()
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
@@ -246,7 +251,7 @@ func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over ma
 			b.Skipped = append(b.Skipped, Skip{sheet, m.zh, m.en})
 			continue
 		}
-		forms, skip, err := readSheet(wb, sheet, fps[sheet], lb, p)
+		forms, skip, err := readSheet(wb, sheet, fps[sheet], ls, p)
 		if err != nil {
 			return nil, withName(name, err)
 		}
@@ -264,14 +269,19 @@ func readBook(wb workbook, name string, lb *labels, p *formulas.Profile, over ma
 // several forms on one sheet). A sheet the fast reader cannot read is an
 // error (the whole workbook goes to excelize); one excelize cannot read
 // makes the file unreadable: a form there would pass unchecked.
-func readSheet(wb workbook, sheet string, fp *form.Fingerprint, lb *labels, p *formulas.Profile) ([]*form.Form, *Skip, error) {
-	g, err := wb.grid(sheet, lb)
+func readSheet(wb workbook, sheet string, fp *form.Fingerprint, ls *layoutSet, p *formulas.Profile) ([]*form.Form, *Skip, error) {
+	lr := ls.rs[0]
+	if fp != nil {
+		lr = ls.named(fp.Layout)
+	}
+	g, err := wb.grid(sheet, lr.lb)
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
 			return nil, nil, err
 		}
 		return nil, nil, unreadableSheet(sheet, err)
 	}
+	g.lay = lr.l
 	if fp != nil {
 		if fm := readByFingerprint(g, fp, p); fm != nil {
 			return []*form.Form{fm}, nil, nil
@@ -280,6 +290,8 @@ func readSheet(wb workbook, sheet string, fp *form.Fingerprint, lb *labels, p *f
 	if g.blank() {
 		return nil, &Skip{sheet, "空白工作表", "empty sheet"}, nil
 	}
+	lr = ls.pick(g)
+	g.lb, g.lay = lr.lb, lr.l
 	var forms []*form.Form
 	for from := 0; from < g.rows(); {
 		fm, next := readByLabels(g, from)

@@ -145,6 +145,7 @@ func readByLabels(g *grid, from int) (*form.Form, int) {
 		}
 	}
 	fm := &form.Form{Sheet: g.sheet}
+	g.applyLayout(fm)
 	readHead(g, fm, from, top)
 	goalsFrom := top
 	if hasFunds {
@@ -154,7 +155,26 @@ func readByLabels(g *grid, from int) (*form.Form, int) {
 	if hasInd {
 		readIndicators(g, fm, ih, limit)
 	}
+	if fm.AmountUnit == "" && g.lay != nil {
+		fm.AmountUnit = g.lay.AmountUnit
+	}
 	return fm, max(lastRow(fm), last) + 1
+}
+
+// applyLayout records on fm the layout it is read by and what that
+// layout's form has.
+func (g *grid) applyLayout(fm *form.Form) {
+	if g.lay == nil {
+		return
+	}
+	fm.Layout, fm.FundsUnscored = g.lay.Name, g.lay.Funds.Unscored
+	if len(g.lay.Head) > 0 {
+		for _, f := range []*form.Field{form.FProject, form.FDepartment, form.FUnit} {
+			if g.lay.HasHead(f) {
+				fm.Head = append(fm.Head, f)
+			}
+		}
+	}
 }
 
 // lastRow is the lowest row (0-based) any field of fm was found in.
@@ -750,11 +770,11 @@ func (g *grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 	ind.L1, ind.L1Own = g.category(h, r, lL1, last, func(p *form.Indicator) form.Cell { return p.L1 }, true)
 	ind.L2, ind.L2Own = g.category(h, r, lL2, last, func(p *form.Indicator) form.Cell { return p.L2 }, !ind.L1Own)
 	own = own || (ind.L1Own && typedIn(ind.L1)) || (ind.L2Own && typedIn(ind.L2))
-	if placeholder(&ind) {
+	if g.placeholder(&ind) {
 		return ind, false
 	}
 	joinTarget(&ind)
-	ind.NA = statesNA(&ind)
+	ind.NA = g.statesNA(&ind)
 	return ind, own
 }
 
@@ -787,13 +807,14 @@ func joinTarget(ind *form.Indicator) {
 
 // placeholder reports whether ind is a template row left unused: its
 // 三级指标 only 指标2, 指标2:, …… or …, and nothing else typed in it.
-func placeholder(ind *form.Indicator) bool {
+func (g *grid) placeholder(ind *form.Indicator) bool {
 	for _, c := range []form.Cell{ind.Target, ind.Actual, ind.Weight, ind.Score, ind.Reason, ind.TargetOp, ind.TargetUnit} {
 		if typedIn(c) {
 			return false
 		}
 	}
-	return placeholderRe.MatchString(formulas.Normalize(ind.L3.Text))
+	t := formulas.Normalize(ind.L3.Text)
+	return placeholderRe.MatchString(t) || g.lay != nil && g.lay.Placeholder(t)
 }
 
 var placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
@@ -801,15 +822,16 @@ var placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
 // statesNA reports whether a row states it does not apply: its
 // target and actual, or its 三级指标 after the 指标1: prefix, are /, 无
 // or 不适用.
-func statesNA(ind *form.Indicator) bool {
-	if naText(cellText(ind.Target)) && naText(cellText(ind.Actual)) {
+func (g *grid) statesNA(ind *form.Indicator) bool {
+	na := func(s string) bool { return naText(s) || g.lay != nil && g.lay.NA(formulas.Normalize(s)) }
+	if na(cellText(ind.Target)) && na(cellText(ind.Actual)) {
 		return true
 	}
 	name := formulas.Normalize(ind.L3.Text)
 	if m := indPrefix.FindString(name); m != "" {
 		name = name[len(m):]
 	}
-	return naText(name) && (ind.Target.Empty() || naText(cellText(ind.Target)))
+	return na(name) && (ind.Target.Empty() || na(cellText(ind.Target)))
 }
 
 var indPrefix = regexp.MustCompile(`^指标\d+:`)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/internal/xlsx"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // grid is one sheet read once: the shown text of every cell, the merged
@@ -31,6 +32,7 @@ type grid struct {
 	norm   [][]string // normLabel of text, filled on demand
 	merges []rect
 	lb     *labels
+	lay    *layout.Layout // the layout read by
 	// cells holds the stored value and formula of every cell, sorted by
 	// key (find); nil when excelize is asked cell by cell instead.
 	cells []xcell

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // Canonical labels of the form, from the field catalogue. Regions' other
@@ -54,16 +55,19 @@ var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, 
 // (合计 is both 年度资金总额 and 总分; the position decides).
 type labels struct{ by map[string][]string }
 
-// labelsOf is the labels of opt's profile: a checker's, built once for a
-// batch of thousands of workbooks, else built for this read.
-func (opt ReadOptions) labelsOf() *labels {
-	if opt.labels != nil {
-		return opt.labels
+// layoutsOf is the layouts opt reads with and their labels: a checker's,
+// built once for a batch of thousands of workbooks, else built for this
+// read.
+func (opt ReadOptions) layoutsOf() *layoutSet {
+	if opt.layouts != nil {
+		return opt.layouts
 	}
-	return newLabels(opt.Profile)
+	return newLayoutSet(opt.Layouts, opt.Profile)
 }
 
-func newLabels(p *formulas.Profile) *labels {
+// newLabels are the labels of the catalogue, of layout l (nil: none) and
+// of profile p.
+func newLabels(p *formulas.Profile, l *layout.Layout) *labels {
 	lb := &labels{by: map[string][]string{}}
 	for _, c := range allLabels {
 		for _, s := range p.Labels(c) {
@@ -71,6 +75,9 @@ func newLabels(p *formulas.Profile) *labels {
 				lb.by[n] = append(lb.by[n], c)
 			}
 		}
+	}
+	if l != nil {
+		layoutLabels(lb, l)
 	}
 	return lb
 }

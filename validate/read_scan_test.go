@@ -25,7 +25,7 @@ func sameAsExcelize(t *testing.T, path string) (scanned int) {
 	}
 	defer slow.Close()
 	for _, sheet := range fast.GetSheetList() {
-		g, err := loadGrid(fast, sheet, newLabels(defaultProfile))
+		g, err := loadGrid(fast, sheet, newLabels(defaultProfile, nil))
 		if err != nil {
 			t.Fatalf("%s %s: %v", path, sheet, err)
 		}

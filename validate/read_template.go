@@ -15,6 +15,7 @@ import (
 // caller reads it by labels instead.
 func readByFingerprint(g *grid, fp *form.Fingerprint, p *formulas.Profile) *form.Form {
 	fm := &form.Form{Sheet: g.sheet, Template: fp, Indicators: make([]form.Indicator, max(fp.Rows, 0))}
+	g.applyLayout(fm)
 	cells := fm.Cells()
 	at := map[*form.Cell]string{} // where each field was said to be
 	for key, a1 := range fp.Fields {

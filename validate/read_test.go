@@ -198,7 +198,7 @@ func TestReadPercentAndPlaces(t *testing.T) {
 	for i, c := range cases {
 		c.set(a1Of(i, 0))
 	}
-	g, err := loadGrid(x.f, s, newLabels(formulas.Default()))
+	g, err := loadGrid(x.f, s, newLabels(formulas.Default(), nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,7 @@ func checkCommand() *cli.Command {
 		&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "达到此级别的问题时退出码为 1: error | warning | info"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "并行校验的文件数"},
 		&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+		layoutFlag(),
 		&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "把报告写入此文件 (默认标准输出)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "文本输出只列出有错误或警告、无法读取或没有自评表的文件, 以及汇总行"},

@@ -20,6 +20,11 @@ func newChecker(c *cli.Context, checks []*validate.Check) (*validate.Checker, er
 		return nil, cli.Exit(err.Error(), exitRun)
 	}
 	opt := validate.ReadOptions{Profile: prof, Password: c.String("password")}
+	if declares(c, "layout") {
+		if opt.Layouts, err = layoutsOf(c); err != nil {
+			return nil, err
+		}
+	}
 	if declares(c, "sign-key-file") {
 		if opt.Seal, err = sealOptions(c, prof); err != nil {
 			return nil, err

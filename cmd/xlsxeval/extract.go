@@ -41,6 +41,7 @@ value and unit) as one table; column headers in English with --lang en.`,
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "表头语言: zh | en"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.NumCPU(), Usage: "并行读取的文件数"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			layoutFlag(),
 			&cli.StringFlag{Name: "password", Usage: "打开加密工作簿的密码"},
 		},
 		Action: func(c *cli.Context) error {

@@ -24,6 +24,7 @@ func newApp() *cli.App {
 	commands := []*cli.Command{
 		checkCommand(),
 		extractCommand(),
+		layoutsCommand(),
 		rulesCommand(),
 		serveCommand(),
 		statusCommand(),

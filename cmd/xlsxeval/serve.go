@@ -45,6 +45,7 @@ func serveCommand() *cli.Command {
 			&cli.IntFlag{Name: "max-files", Value: server.DefaultMaxFiles, Usage: "单次上传的工作簿数上限 (含压缩包内的)"},
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "问题说明的默认语言: zh | en (请求可用 ?lang= 指定)"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			layoutFlag(),
 			&cli.DurationFlag{Name: "file-timeout", Value: 30 * time.Second, Usage: "单个工作簿的校验时限"},
 			signKeyFlag("签名密钥文件: 页面给出的模板加签名, 校验时核验签名 (同 check 与 template)"),
 			&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 校验时比对预设内容 (同 check --spec)"},

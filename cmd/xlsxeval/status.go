@@ -33,6 +33,7 @@ func statusCommand() *cli.Command {
 			&cli.StringFlag{Name: "summary", Usage: "写出汇总工作簿 (.xlsx), 含「回收进度」表 (按单位分组)"},
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "消息语言: zh | en"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			layoutFlag(),
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: 4, Usage: "并行校验的文件数"},
 			signKeyFlag("签名密钥文件: 核验模板签名 (同 check)"),
 		},

@@ -1,0 +1,108 @@
+package validate
+
+import (
+	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/layout"
+)
+
+// layoutReader is a layout with the labels it reads by: the catalogue's,
+// the layout's own spellings and the profile's.
+type layoutReader struct {
+	l  *layout.Layout
+	lb *labels
+}
+
+// layoutSet is the layouts a checker reads with, and the labels that tell
+// them apart.
+type layoutSet struct {
+	rs []*layoutReader
+	// match maps a normalised label to the layouts it points to (by index).
+	match map[string][]int
+}
+
+func newLayoutSet(ls []*layout.Layout, p *formulas.Profile) *layoutSet {
+	if len(ls) == 0 {
+		ls = layout.Builtin()
+	}
+	s := &layoutSet{match: map[string][]int{}}
+	for i, l := range ls {
+		s.rs = append(s.rs, &layoutReader{l, newLabels(p, l)})
+		for _, m := range l.Match {
+			k := matchKey(m)
+			if n := len(s.match[k]); n == 0 || s.match[k][n-1] != i {
+				s.match[k] = append(s.match[k], i)
+			}
+		}
+	}
+	return s
+}
+
+// matchKey is a label as layouts are told apart by: width and spaces
+// folded, its note kept (全年预算数(A) is not 全年预算数).
+func matchKey(s string) string { return labelPunct.Replace(formulas.Normalize(s)) }
+
+// pick is the layout that explains g best: the most of its match labels
+// found on the sheet (each counted once), the first listed on a tie.
+func (s *layoutSet) pick(g *grid) *layoutReader {
+	if len(s.rs) == 1 {
+		return s.rs[0]
+	}
+	score := make([]int, len(s.rs))
+	seen := map[string]bool{}
+	for r := range g.text {
+		for c := range g.text[r] {
+			t := g.text[r][c]
+			if t == "" || len(t) > maxMatchLen {
+				continue
+			}
+			k := matchKey(t)
+			if _, v, ok := splitLabel(k); ok && len(s.match[k]) == 0 {
+				k = v // 报表编号:510000_0013zp
+			}
+			if ids := s.match[k]; len(ids) > 0 && !seen[k] {
+				seen[k] = true
+				for _, i := range ids {
+					score[i]++
+				}
+			}
+		}
+	}
+	best := 0
+	for i := range score {
+		if score[i] > score[best] {
+			best = i
+		}
+	}
+	return s.rs[best]
+}
+
+// maxMatchLen bounds the cells looked at to tell layouts apart: labels
+// are short, paragraphs are not.
+const maxMatchLen = 96
+
+// named is the reader of the layout called name, or the first.
+func (s *layoutSet) named(name string) *layoutReader {
+	for _, r := range s.rs {
+		if r.l.Name == name {
+			return r
+		}
+	}
+	return s.rs[0]
+}
+
+// layoutLabels adds a layout's own spellings to lb, each under the
+// canonical label of its field.
+func layoutLabels(lb *labels, l *layout.Layout) {
+	for path, ss := range l.Labels {
+		f := form.FieldAt(path)
+		if f == nil {
+			continue
+		}
+		for _, s := range ss {
+			if n := normLabel(s); n != "" && !lb.match(n, f.Label) {
+				lb.by[n] = append(lb.by[n], f.Label)
+			}
+		}
+	}
+}
