@@ -50,7 +50,7 @@ func serveCommand() *cli.Command {
 			signKeyFlag("签名密钥文件: 页面给出的模板加签名, 校验时核验签名 (同 check 与 template)"),
 			&cli.StringFlag{Name: "spec", Usage: "生成模板所用的项目清单: 校验时比对预设内容 (同 check --spec)"},
 			&cli.StringSliceFlag{Name: "allow-host", Usage: "局域网访问时允许的主机名 (可多次给出), 如 xlsxeval.example.lan; 本机名与 IP 地址总是允许 (防 DNS 重绑定)"},
-			&cli.StringFlag{Name: "memory-limit", Value: "512MB", Usage: "内存软上限: 接近时更积极地回收内存 (环境变量 GOMEMLIMIT 优先)"},
+			&cli.StringFlag{Name: "memory-limit", Value: "384MB", Usage: "内存软上限: 接近时更积极地回收内存 (环境变量 GOMEMLIMIT 优先)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "不记录每个请求"},
 		}, portalFlags()...),
 		Action: runServe,
