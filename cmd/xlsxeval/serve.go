@@ -27,11 +27,13 @@ func serveCommand() *cli.Command {
    规则与 xlsxeval check 完全相同; POST /api/check 返回与 check --format json 相同的 JSON。
 
    默认只监听本机 (127.0.0.1)。上传的文件只在内存中处理, 请求结束即丢弃, 不会保存。
-   若要让局域网内的同事使用, 以 --addr 0.0.0.0:8080 启动 (无登录验证, 请只在可信网络中使用)。
+   若要让局域网内的同事使用, 以 --addr 0.0.0.0:8080 启动 (无登录验证、不加密, 请只在可信网络中使用,
+   不要暴露在互联网上); 同事用计算机名访问时以 --allow-host 给出该名称, 用 IP 地址访问无需设置。
+   服务器只给自己的 --spec 中的项目签名, 上传的清单生成的模板不签名。
 
 示例:
    xlsxeval serve
-   xlsxeval serve --addr 0.0.0.0:8080 --max-upload 200MB --max-files 1000
+   xlsxeval serve --addr 0.0.0.0:8080 --allow-host fin-pc.corp.lan --max-upload 200MB --max-files 1000
 
    带 --data 时为回收门户: 部门用管理链接建立回收轮次、发出各单位的上传链接、查看进度与每一版的问题、
    定稿; 单位用自己的链接下载模板、上传并立即看到校验结果。数据保存在该文件夹 (SQLite),
