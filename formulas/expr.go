@@ -91,7 +91,6 @@ func Sub(a, b Expr) Expr { return binop{'-', a, b} }
 func Mul(a, b Expr) Expr { return binop{'*', a, b} }
 func Div(a, b Expr) Expr { return binop{'/', a, b} }
 func Min(a, b Expr) Expr { return call{fn: "MIN", args: []Expr{a, b}} }
-func Max(a, b Expr) Expr { return call{fn: "MAX", args: []Expr{a, b}} }
 func Sum(r Expr) Expr    { return call{fn: "SUM", args: []Expr{r}} }
 func Or(c ...Expr) Expr  { return call{fn: "OR", args: c} }
 
@@ -100,9 +99,7 @@ func Round(a Expr, places int32) Expr { return call{fn: "ROUND", args: []Expr{a}
 func If(c, a, b Expr) Expr            { return ifx{c, a, b} }
 func Eq(a, b Expr) Expr               { return cmp{"=", a, b} }
 func Ge(a, b Expr) Expr               { return cmp{">=", a, b} }
-func Gt(a, b Expr) Expr               { return cmp{">", a, b} }
 func Le(a, b Expr) Expr               { return cmp{"<=", a, b} }
-func Lt(a, b Expr) Expr               { return cmp{"<", a, b} }
 
 func (e numLit) Eval(Env) (Val, error)    { return NumVal(Exact(e.d)), nil }
 func (e numLit) excel(Refs) (string, int) { return e.d.String(), precAtom }

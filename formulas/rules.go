@@ -150,6 +150,3 @@ func OpLenFormula(cell string) string {
 	}
 	return "=" + e
 }
-
-// Escape quotes a string for use inside an Excel formula.
-func Escape(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -105,16 +105,6 @@ func (l Layout) LastRow() int { return l.GradeRow() }
 // IndHeadRow is the indicator header row (repeated when printed).
 func (l Layout) IndHeadRow() int { return rowIndHead }
 
-// Helper returns the hidden helper cell of indicator i; which is one of
-// "op", "oplen", "t", "a", "lvl", "cap".
-func (l Layout) Helper(i int, which string) string {
-	col := map[string]int{"op": colOp, "oplen": colOpLen, "t": colTNum, "a": colANum, "lvl": colLevel, "cap": colCap}[which]
-	if col == 0 {
-		panic("template: no helper " + which)
-	}
-	return Cell(col, l.IndRow(i))
-}
-
 // fundCols are the columns of a funds row: label, initial, budget, exec,
 // weight, rate, score.
 var fundCols = [...]int{colB, colC, colD, colE, colF, colG, colH}
@@ -209,11 +199,6 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 		Generator: "xlsxeval", Version: Version, Profile: l.Profile.Name,
 		Sheet: sheet, Rows: l.Rows, Fields: fields,
 	}
-}
-
-// FromFingerprint rebuilds the layout a fingerprint records.
-func FromFingerprint(fp *form.Fingerprint, p *formulas.Profile) Layout {
-	return NewLayout(fp.Rows, p)
 }
 
 // amountHeader is the funds block header, e.g. "项目资金 (万元)".
