@@ -31,7 +31,6 @@ xlsx 为带筛选的表格, 数值为数字单元格。未给 --format 时按 -o
    xlsxeval extract --format json -o 数据.json 回收/*.xlsx
    xlsxeval extract --format csv 回收/ > 数据.csv
    xlsxeval extract --lang en -o data.csv 回收/
-   (选项须写在文件之前)
 
 English: export every form's data (header, funds, indicators with parsed operator,
 value and unit) as one table; column headers in English with --lang en.`,

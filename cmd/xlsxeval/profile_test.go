@@ -238,7 +238,18 @@ func sheetRows(t *testing.T, path string, i int) [][]string {
 // of dir to /api/check and returns the answer.
 func serveCheck(t *testing.T, prof, dir string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--profile", prof, "--quiet")
+	code, body := postDir(t, startServe(t, "--profile", prof), dir)
+	if code != 200 {
+		t.Fatalf("api: %d %s", code, body)
+	}
+	return body
+}
+
+// startServe runs `xlsxeval serve` with args on a free port until the
+// test ends and returns its address.
+func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--quiet"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -246,16 +257,24 @@ func serveCheck(t *testing.T, prof, dir string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
 		t.Fatal("serve printed nothing")
 	}
-	url := regexp.MustCompile(`http://[0-9.:]+/`).FindString(lines.Text())
+	return regexp.MustCompile(`http://[0-9.:]+/`).FindString(lines.Text())
+}
+
+// postDir posts every .xlsx of dir to url's /api/check.
+func postDir(t *testing.T, url, dir string) (int, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".xlsx" {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -270,8 +289,5 @@ func serveCheck(t *testing.T, prof, dir string) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("api: %d %s", resp.StatusCode, b)
-	}
-	return string(b)
+	return resp.StatusCode, string(b)
 }
