@@ -28,20 +28,6 @@ func Compare(exp Interval, d decimal.Decimal, places int32) Verdict {
 	return Wrong
 }
 
-// AtMost judges a score d (typed, so taken as written) against the
-// interval cap its completion allows. Beyond a cap derived from rounded
-// inputs by one unit is a slip; beyond an exact cap is wrong.
-func AtMost(cap Interval, d decimal.Decimal, places int32) Verdict {
-	unit := decimal.New(1, -places)
-	switch {
-	case !d.GreaterThan(cap.Hi):
-		return Consistent
-	case !cap.Point() && !d.Sub(unit).GreaterThan(cap.Hi.Round(places)):
-		return LastDigit
-	}
-	return Wrong
-}
-
 // Show formats the interval for a message: one figure when it rounds to
 // one, else "lo~hi".
 func (a Interval) Show(places int32) string {

@@ -18,6 +18,26 @@ type Val struct {
 	List []Interval
 	// Truth of a condition: tTrue, tFalse or tMaybe.
 	truth int
+	// Err is a spreadsheet error value (#VALUE!): FIND that finds nothing,
+	// VALUE of a text that is no number.
+	Err bool
+}
+
+// Bool wraps a truth value.
+func Bool(b bool) Val { return Val{truth: truthOf(b)} }
+
+// IsNum reports whether v is a number (ISNUMBER).
+func (v Val) IsNum() bool { return !v.IsStr && !v.Err && v.truth == tNone && v.List == nil }
+
+// True reports whether v is a condition that holds for every input.
+func (v Val) True() bool { return v.truth == tTrue }
+
+// Str is the text of a single-string value.
+func (v Val) Str() string {
+	if v.IsStr && len(v.Strs) == 1 {
+		return v.Strs[0]
+	}
+	return ""
 }
 
 const (
@@ -54,22 +74,23 @@ func Excel(e Expr, r Refs) string { s, _ := e.excel(r); return s }
 
 const (
 	precCmp  = 1
-	precAdd  = 2
-	precMul  = 3
-	precAtom = 4
+	precCat  = 2
+	precAdd  = 3
+	precMul  = 4
+	precAtom = 5
 )
 
 type numLit struct{ d decimal.Decimal }
 type strLit struct{ s string }
 type ref struct{ name string }
 type binop struct {
-	op   byte // + - * /
+	op   byte // + - * / &
 	a, b Expr
 }
 type call struct {
-	fn   string // MIN MAX ROUND SUM OR AND
+	fn   string // MIN MAX ROUND SUM OR AND, and the text functions of text.go
 	args []Expr
-	n    int32 // places for ROUND
+	n    int32 // places for ROUND and ROUNDDOWN
 }
 type cmp struct {
 	op   string // = <> < <= > >=
@@ -90,16 +111,36 @@ func Add(a, b Expr) Expr { return binop{'+', a, b} }
 func Sub(a, b Expr) Expr { return binop{'-', a, b} }
 func Mul(a, b Expr) Expr { return binop{'*', a, b} }
 func Div(a, b Expr) Expr { return binop{'/', a, b} }
+
+// Cat joins two texts (&).
+func Cat(a, b Expr) Expr { return binop{'&', a, b} }
 func Min(a, b Expr) Expr { return call{fn: "MIN", args: []Expr{a, b}} }
+func Max(a, b Expr) Expr { return call{fn: "MAX", args: []Expr{a, b}} }
 func Sum(r Expr) Expr    { return call{fn: "SUM", args: []Expr{r}} }
 func Or(c ...Expr) Expr  { return call{fn: "OR", args: c} }
+func And(c ...Expr) Expr { return call{fn: "AND", args: c} }
+func Not(c Expr) Expr    { return call{fn: "NOT", args: []Expr{c}} }
+
+// IsNumber is ISNUMBER: true for a number, false for text or an error.
+func IsNumber(a Expr) Expr { return call{fn: "ISNUMBER", args: []Expr{a}} }
+
+// Count is COUNT over a range: how many of its cells hold numbers.
+func Count(r Expr) Expr { return call{fn: "COUNT", args: []Expr{r}} }
+
+// RoundDown truncates toward zero to places, like Excel's ROUNDDOWN.
+func RoundDown(a Expr, places int32) Expr {
+	return call{fn: "ROUNDDOWN", args: []Expr{a}, n: places}
+}
 
 // Round rounds half away from zero, like Excel's ROUND.
 func Round(a Expr, places int32) Expr { return call{fn: "ROUND", args: []Expr{a}, n: places} }
 func If(c, a, b Expr) Expr            { return ifx{c, a, b} }
 func Eq(a, b Expr) Expr               { return cmp{"=", a, b} }
 func Ge(a, b Expr) Expr               { return cmp{">=", a, b} }
+func Gt(a, b Expr) Expr               { return cmp{">", a, b} }
 func Le(a, b Expr) Expr               { return cmp{"<=", a, b} }
+func Lt(a, b Expr) Expr               { return cmp{"<", a, b} }
+func Ne(a, b Expr) Expr               { return cmp{"<>", a, b} }
 
 func (e numLit) Eval(Env) (Val, error)    { return NumVal(Exact(e.d)), nil }
 func (e numLit) excel(Refs) (string, int) { return e.d.String(), precAtom }
@@ -133,6 +174,12 @@ func (e binop) Eval(env Env) (Val, error) {
 	if err != nil {
 		return Val{}, err
 	}
+	if e.op == '&' {
+		return StrVal(text(a) + text(b)), nil
+	}
+	if a.Err || b.Err || a.IsStr || b.IsStr {
+		return Val{Err: true}, nil
+	}
 	switch e.op {
 	case '+':
 		return NumVal(add(a.Num, b.Num)), nil
@@ -153,8 +200,11 @@ var ErrDivZero = fmt.Errorf("formulas: division by a value that may be zero")
 
 func (e binop) excel(r Refs) (string, int) {
 	p := precAdd
-	if e.op == '*' || e.op == '/' {
+	switch e.op {
+	case '*', '/':
 		p = precMul
+	case '&':
+		p = precCat
 	}
 	a, pa := e.a.excel(r)
 	b, pb := e.b.excel(r)
@@ -168,6 +218,13 @@ func (e binop) excel(r Refs) (string, int) {
 }
 
 func (e call) Eval(env Env) (Val, error) {
+	if e.fn == "IFERROR" {
+		v, err := e.args[0].Eval(env)
+		if err != nil || !v.Err {
+			return v, err
+		}
+		return e.args[1].Eval(env)
+	}
 	vs := make([]Val, len(e.args))
 	for i, a := range e.args {
 		v, err := a.Eval(env)
@@ -183,6 +240,31 @@ func (e call) Eval(env Env) (Val, error) {
 		return NumVal(maxI(vs[0].Num, vs[1].Num)), nil
 	case "ROUND":
 		return NumVal(round(vs[0].Num, e.n)), nil
+	case "ROUNDDOWN":
+		return NumVal(Interval{vs[0].Num.Lo.Truncate(e.n), vs[0].Num.Hi.Truncate(e.n)}), nil
+	case "COUNT":
+		return Num(decimal.NewFromInt(int64(len(vs[0].List)))), nil
+	case "ISNUMBER":
+		return Bool(vs[0].IsNum()), nil
+	case "NOT":
+		switch vs[0].truth {
+		case tTrue:
+			return Bool(false), nil
+		case tFalse:
+			return Bool(true), nil
+		}
+		return Val{truth: tMaybe}, nil
+	case "AND":
+		t := tTrue
+		for _, v := range vs {
+			switch v.truth {
+			case tFalse:
+				return Val{truth: tFalse}, nil
+			case tMaybe:
+				t = tMaybe
+			}
+		}
+		return Val{truth: t}, nil
 	case "SUM":
 		s := Exact(decimal.Zero)
 		for _, x := range vs[0].List {
@@ -201,6 +283,9 @@ func (e call) Eval(env Env) (Val, error) {
 		}
 		return Val{truth: t}, nil
 	}
+	if f, ok := textFns[e.fn]; ok {
+		return f(vs)
+	}
 	return Val{}, fmt.Errorf("formulas: unknown function %s", e.fn)
 }
 
@@ -209,7 +294,7 @@ func (e call) excel(r Refs) (string, int) {
 	for i, a := range e.args {
 		parts[i], _ = a.excel(r)
 	}
-	if e.fn == "ROUND" {
+	if e.fn == "ROUND" || e.fn == "ROUNDDOWN" {
 		parts = append(parts, fmt.Sprint(e.n))
 	}
 	return e.fn + "(" + strings.Join(parts, ",") + ")", precAtom
@@ -224,11 +309,18 @@ func (e cmp) Eval(env Env) (Val, error) {
 	if err != nil {
 		return Val{}, err
 	}
+	if a.Err || b.Err {
+		return Val{Err: true}, nil
+	}
+	if a.IsStr != b.IsStr && (e.op == "=" || e.op == "<>") {
+		// Text never equals a number in a spreadsheet.
+		return Bool(e.op == "<>"), nil
+	}
 	if a.IsStr || b.IsStr {
-		if e.op != "=" || len(a.Strs) != 1 || len(b.Strs) != 1 {
+		if (e.op != "=" && e.op != "<>") || len(a.Strs) != 1 || len(b.Strs) != 1 {
 			return Val{truth: tMaybe}, nil
 		}
-		return Val{truth: truthOf(a.Strs[0] == b.Strs[0])}, nil
+		return Bool((a.Strs[0] == b.Strs[0]) == (e.op == "=")), nil
 	}
 	x, y := a.Num, b.Num
 	// always: true for every pair of values; never: false for every pair.
@@ -237,6 +329,9 @@ func (e cmp) Eval(env Env) (Val, error) {
 	case "=":
 		always = x.Point() && y.Point() && x.Lo.Equal(y.Lo)
 		never = !x.Overlaps(y)
+	case "<>":
+		always = !x.Overlaps(y)
+		never = x.Point() && y.Point() && x.Lo.Equal(y.Lo)
 	case ">=":
 		always = !x.Lo.LessThan(y.Hi)
 		never = x.Hi.LessThan(y.Lo)
@@ -276,6 +371,9 @@ func (e ifx) Eval(env Env) (Val, error) {
 	c, err := e.c.Eval(env)
 	if err != nil {
 		return Val{}, err
+	}
+	if c.Err {
+		return c, nil
 	}
 	switch c.truth {
 	case tTrue:

@@ -244,3 +244,16 @@ func SameUnit(a, b string) bool {
 	}
 	return canon(a) == canon(b)
 }
+
+// RowLevel is the completion level an indicator's actual states; an
+// actual that names none but repeats the target (健全 for 健全) reads as
+// met. A number states none.
+func RowLevel(tv, av Value) Level {
+	if av.Level != LevelNone || av.Numeric() {
+		return av.Level
+	}
+	if av.Text != "" && av.Text == tv.Text {
+		return LevelMet
+	}
+	return LevelNone
+}

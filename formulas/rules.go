@@ -1,7 +1,6 @@
 package formulas
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -17,8 +16,9 @@ import (
 //   funds_score, scores   budget 得分 and the indicator 得分 range
 //   funds_weight, weights budget 分值 and the indicator 分值 range
 //   total                 总分
-//   w, t, a, op, lvl      an indicator's 分值, target number, actual number,
-//                         operator code (Op) and completion level (Level)
+//   w, t_num, a_num, op,  an indicator's 分值, target number, actual number,
+//   lvl, kind             operator code (Op), completion level (Level) and
+//                         kind (Kind); read.go renders how the sheet reads them
 
 // ExecRate is funds.rate: 执行率 = 全年执行数 ÷ 全年预算数 × 100, 0 where the budget is 0.
 func ExecRate() Expr {
@@ -54,32 +54,31 @@ func lvlIs(l Level) Expr {
 	return Eq(R("lvl"), numLit{decimal.NewFromInt(int64(l))})
 }
 
-// Cap is ind.cap: the highest score the completion allows.
+// Cap is ind.cap: the highest score the completion allows, for a row of
+// kind KindQuant (w, t_num, a_num, op) or KindQual (w, lvl).
 //
 //	positive (≥ >): met when a ≥ t → w; missed → w × a ÷ t
 //	reverse (≤ <):  met when a ≤ t → w; missed → w × t ÷ a
 //	exact (=):      met when a = t → w; missed → w × min(a ÷ t, t ÷ a)
 //	qualitative:    达成 → w; 部分达成 → under 80%; 未达成 → under 50%.
 //
-// "Under" is rendered as one displayed unit (10^-places) below the bound,
-// so the cap is inclusive everywhere.
+// A missed target is at most one displayed unit (10^-places) under w,
+// and "under" is rendered as one unit below the bound, so the cap is
+// inclusive everywhere. Only integer literals: Gnumeric rewrites decimal
+// ones when it saves (0.01 as 0.0099999…).
 func Cap(p *Profile) Expr {
-	w, t, a := R("w"), R("t"), R("a")
-	unit := numLit{decimal.New(1, -p.Places)}
+	w, t, a := R("w"), R("t_num"), R("a_num")
+	unit := Div(N("1"), numLit{decimal.New(1, p.Places)})
 	zero := N("0")
-	positive := If(Ge(a, t), w, If(Le(t, zero), zero, Div(Mul(w, a), t)))
-	reverse := If(Le(a, t), w, Div(Mul(w, t), a))
-	exact := If(Eq(a, t), w, If(Or(Le(a, zero), Le(t, zero)), zero, Mul(w, Min(Div(a, t), Div(t, a)))))
-	qual := If(lvlIs(LevelMissed), Sub(Mul(w, N("0.5")), unit),
-		If(lvlIs(LevelPartial), Sub(Mul(w, N("0.8")), unit), w))
-	return If(Or(opIs(OpGE), opIs(OpGT)), positive,
-		If(Or(opIs(OpLE), opIs(OpLT)), reverse,
-			If(opIs(OpEQ), exact, qual)))
-}
-
-// Formula renders e as a template formula rounded to places, with '='.
-func Formula(e Expr, r Refs, places int32) string {
-	return "=" + Excel(Round(e, places), r)
+	missed := func(x Expr) Expr { return Max(zero, Min(x, Sub(w, unit))) }
+	positive := If(Ge(a, t), w, If(Le(t, zero), zero, missed(Div(Mul(w, a), t))))
+	reverse := If(Le(a, t), w, If(Le(a, zero), zero, missed(Div(Mul(w, t), a))))
+	exact := If(Eq(a, t), w, If(Or(Le(a, zero), Le(t, zero)), zero, missed(Mul(w, Min(Div(a, t), Div(t, a))))))
+	qual := If(lvlIs(LevelMissed), Max(zero, Sub(Div(w, N("2")), unit)),
+		If(lvlIs(LevelPartial), Max(zero, Sub(Div(Mul(w, N("4")), N("5")), unit)), w))
+	return If(Eq(R("kind"), num(KindQual)), qual,
+		If(Or(opIs(OpGE), opIs(OpGT)), positive,
+			If(Or(opIs(OpLE), opIs(OpLT)), reverse, exact)))
 }
 
 // Point evaluates e on exact inputs and rounds like the template does:
@@ -95,58 +94,49 @@ func Point(e Expr, env Env, places int32) (Val, error) {
 // Num is a convenience to bind an exact number.
 func Num(d decimal.Decimal) Val { return NumVal(Exact(d)) }
 
-// OpCodeFormula renders the Excel formula that reads a target cell's
-// operator code from the same spellings Parse accepts.
-func OpCodeFormula(cell string) string {
-	c := "TRIM(" + cell + ")"
-	e := "0"
-	for i := len(opSpellings) - 1; i >= 0; i-- {
-		o := opSpellings[i]
-		n := len([]rune(o.s))
-		e = fmt.Sprintf(`IF(LEFT(%s,%d)="%s",%d,%s)`, c, n, o.s, o.op, e)
-	}
-	return "=" + e
+// Escape quotes a string for use inside an Excel formula.
+func Escape(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// TotalShown is 总分 as the template shows it: blank until a score is
+// typed (a blank form shows no total), else TotalScore to places.
+func TotalShown(p *Profile) Expr {
+	return If(Eq(Count(R("scores")), N("0")), S(""), Round(TotalScore(), p.Places))
 }
 
-// LevelFormula renders the Excel formula that reads an actual cell's
-// completion level from the same words LevelOf looks for. A text equal to
-// the target's reads as met.
-func LevelFormula(actual, target string) string {
-	e := fmt.Sprintf(`IF(AND(%s<>"",TRIM(%s)=TRIM(%s)),%d,0)`, actual, actual, target, LevelMet)
-	for i := len(levelWords) - 1; i >= 0; i-- {
-		l := levelWords[i]
-		e = fmt.Sprintf(`IF(ISNUMBER(SEARCH("%s",%s)),%d,%s)`, l.s, actual, l.l, e)
-	}
-	return "=" + e
+// GradeShown is 评分等级 as the template shows it: blank while the total is.
+func GradeShown(p *Profile) Expr {
+	return If(Eq(R("total"), S("")), S(""), Grade(p))
 }
 
-// NumberFormula renders the Excel formula that reads the number of a
-// target or actual cell written as `≥90.00(%)`, `≥50个`, `90.00(%)` or a
-// bare number, skipping an operator of oplen characters (a cell or
-// literal): the longest leading run that reads as a number, after
-// thousands separators and % are removed. It yields "" when there is none.
-func NumberFormula(cell, oplenExpr string) string {
-	body := fmt.Sprintf(`SUBSTITUTE(SUBSTITUTE(MID(TRIM(%s),%s+1,99),",",""),"%%","")`, cell, oplenExpr)
-	n := make([]string, maxNumberLen)
-	for i := range n {
-		n[i] = fmt.Sprint(i + 1)
-	}
-	return fmt.Sprintf(`=IF(ISNUMBER(%s),%s,IFERROR(-LOOKUP(1,-LEFT(%s,{%s})),""))`,
-		cell, cell, body, strings.Join(n, ","))
+// WeightsOff is weights.sum as the template colours it: weights typed and
+// not adding up to the profile's total.
+func WeightsOff(p *Profile) Expr {
+	return And(Gt(Count(R("weights")), N("0")), Ne(R("weights_total"), numLit{p.TotalWeight}))
 }
 
-// maxNumberLen bounds the characters NumberFormula reads as a number.
-const maxNumberLen = 20
+// ReasonMissing is ind.reason: a score below its weight with no
+// deviation reason (names score, w, reason).
+func ReasonMissing() Expr {
+	return And(IsNumber(R("score")), IsNumber(R("w")), Lt(R("score"), R("w")), Eq(normText(R("reason")), S("")))
+}
 
-// OpLenFormula renders the Excel formula giving the number of characters
-// of the operator a target starts with (0 for none).
-func OpLenFormula(cell string) string {
-	c := "TRIM(" + cell + ")"
-	e := "0"
-	for i := len(opSpellings) - 1; i >= 0; i-- {
-		o := opSpellings[i]
-		n := len([]rune(o.s))
-		e = fmt.Sprintf(`IF(LEFT(%s,%d)="%s",%d,%s)`, c, n, o.s, n, e)
+// Rules are the expressions the template renders, by name: every formula
+// and conditional format it writes is one of them (helpers as
+// "helper.<name>").
+func Rules(p *Profile) map[string]Expr {
+	m := map[string]Expr{
+		"funds.sum":   FundsSum(),
+		"funds.rate":  Round(ExecRate(), p.Places),
+		"funds.score": Round(FundsScore(), p.Places),
+		"weights.sum": Round(WeightsSum(), p.Places),
+		"weights.off": WeightsOff(p),
+		"total.sum":   TotalShown(p),
+		"total.grade": GradeShown(p),
+		"ind.cap":     OverCap(),
+		"ind.reason":  ReasonMissing(),
 	}
-	return "=" + e
+	for _, h := range RowHelpers(p) {
+		m["helper."+h.Name] = h.Expr
+	}
+	return m
 }

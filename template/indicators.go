@@ -56,7 +56,7 @@ func (s *sheetWriter) indicatorRow(i int) {
 	s.setNum(Cell(colF, r), x.Weight, wStyle)
 	s.setNum(Cell(colG, r), x.Score, st.numIn)
 	s.set(Cell(colH, r), x.Reason, st.textIn)
-	s.helpers(i, x)
+	s.helpers(i)
 	h := max(20, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
 	s.autoHeight(r, h)
 }
@@ -91,114 +91,65 @@ func (s *sheetWriter) mergeCategories() {
 	}
 }
 
-// Helpers is what the hidden helper cells of an indicator row show, as Go
-// computes it from the typed cells: numbers as decimals, "" for none.
-type Helpers struct {
-	Op, OpLen, T, A, Level, Cap any
-}
-
-// IndicatorHelpers computes the helper cells of a row from its 分值,
-// 年度指标值 and 实际完成值 as typed, the way the rendered formulas do.
-func IndicatorHelpers(p *formulas.Profile, weight *decimal.Decimal, target, actual string) (Helpers, error) {
-	h := Helpers{Op: decimal.Zero, OpLen: decimal.Zero, T: "", A: "", Level: decimal.Zero, Cap: ""}
-	tv, terr := formulas.Parse(target)
-	op := formulas.OpNone
-	if terr == nil {
-		op = tv.Op
-		if tv.Num != nil {
-			h.T = *tv.Num
+// rowRefs binds the names formulas.RowHelpers reads to the cells of
+// indicator i: its inputs, the 一级 and 二级 cells it sits under (the
+// top of a merged category), and its helper cells.
+func (s *sheetWriter) rowRefs(i int) formulas.Refs {
+	r := s.lay.IndRow(i)
+	top1, top2 := i, i
+	for top1 > 0 && s.sameL1(top1) {
+		top1--
+	}
+	for top2 > 0 && s.sameL2(top2) {
+		top2--
+	}
+	refs := formulas.Refs{"target": Cell(colD, r), "actual": Cell(colE, r), "w": Cell(colF, r),
+		"score": Cell(colG, r), "reason": Cell(colH, r), "l1": Cell(colA, r), "l2": Cell(colB, r)}
+	// A bare target (43.2) is read as ≤ under 成本指标: where the category
+	// is merged from a row above, the department's category is written
+	// into the formula (a formula reaching into another row breaks when
+	// rows are moved, and the merged cell holds it only in its top row).
+	if tv, err := formulas.Parse(s.indicator(i).Target); s.pr != nil && err == nil && tv.Bare {
+		if top1 != i {
+			refs["l1"] = formulas.Escape(s.indicator(top1).L1)
 		}
-	} else if strings.TrimSpace(target) != "" {
-		// The formula reads the operator even where the number is missing.
-		op = tv.Op
-	}
-	h.Op = decimal.NewFromInt(int64(op))
-	h.OpLen = decimal.NewFromInt(int64(opLen(target, op)))
-	av, aerr := formulas.Parse(actual)
-	if aerr == nil && av.Num != nil && av.Op == formulas.OpNone {
-		h.A = *av.Num
-	}
-	lvl := formulas.LevelOf(actual)
-	if lvl == formulas.LevelNone && actual != "" && strings.TrimSpace(actual) == strings.TrimSpace(target) {
-		lvl = formulas.LevelMet
-	}
-	h.Level = decimal.NewFromInt(int64(lvl))
-	if weight == nil || strings.TrimSpace(target) == "" || actual == "" {
-		return h, nil
-	}
-	if op != formulas.OpNone && (h.T == "" || h.A == "") {
-		return h, nil
-	}
-	num := func(v any) formulas.Val {
-		if d, ok := v.(decimal.Decimal); ok {
-			return formulas.Num(d)
-		}
-		return formulas.Num(decimal.Zero)
-	}
-	env := formulas.Env{"w": formulas.Num(*weight), "t": num(h.T), "a": num(h.A), "op": num(h.Op), "lvl": num(h.Level)}
-	v, err := formulas.Point(formulas.Cap(p), env, p.Places)
-	if err != nil {
-		return h, err
-	}
-	h.Cap = v.Num.Lo
-	return h, nil
-}
-
-// opLen is the number of characters of the operator a target starts
-// with, as the OpLen formula counts them.
-func opLen(target string, op formulas.Op) int {
-	if op == formulas.OpNone {
-		return 0
-	}
-	t := []rune(strings.TrimSpace(target))
-	for i, r := range t {
-		if (r >= '0' && r <= '9') || r == '+' || r == '-' || r == '.' || r == ' ' {
-			return i
+		if top2 != i {
+			refs["l2"] = formulas.Escape(s.indicator(top2).L2)
 		}
 	}
-	return len(t)
+	for _, n := range helperNames {
+		refs[n] = Cell(helperCol(n), r)
+	}
+	return refs
 }
 
-// helpers writes the hidden, locked helper cells of indicator i.
-func (s *sheetWriter) helpers(i int, x *Indicator) {
-	st, lay, p := s.w.st, s.lay, s.w.Profile
-	r := lay.IndRow(i)
-	c := func(col int) string { return Cell(col, r) }
-	var w *decimal.Decimal
+// rowEnv is what a spreadsheet sees in the input cells of indicator i:
+// texts as typed ("" when empty), the weight as a number.
+func (s *sheetWriter) rowEnv(i int) formulas.Env {
+	x := s.indicator(i)
+	top1, top2 := x, x
+	for j := i; j > 0 && s.sameL1(j); j-- {
+		top1 = s.indicator(j - 1)
+	}
+	for j := i; j > 0 && s.sameL2(j); j-- {
+		top2 = s.indicator(j - 1)
+	}
+	env := formulas.Env{"target": formulas.StrVal(x.Target), "actual": formulas.StrVal(x.Actual),
+		"w": formulas.StrVal(""), "l1": formulas.StrVal(top1.L1), "l2": formulas.StrVal(top2.L2)}
 	if x.Weight != nil {
-		w = &x.Weight.Decimal
+		env["w"] = formulas.Num(x.Weight.Decimal)
 	}
-	h, err := IndicatorHelpers(p, w, x.Target, x.Actual)
-	if err != nil && s.err == nil {
-		s.err = err
-	}
-	fs := helperFormulas(p, r)
-	for k, v := range []any{h.Op, h.OpLen, h.T, h.A, h.Level, h.Cap} {
-		s.formula(c(colOp+k), fs[k], v, st.helper)
-	}
+	return env
 }
 
-// helperFormulas are the formulas of the helper cells I..N of row r.
-func helperFormulas(p *formulas.Profile, r int) [6]string {
-	c := func(col int) string { return Cell(col, r) }
-	return [6]string{
-		formulas.OpCodeFormula(c(colD)),
-		formulas.OpLenFormula(c(colD)),
-		formulas.NumberFormula(c(colD), c(colOpLen)),
-		formulas.NumberFormula(c(colE), "0"),
-		formulas.LevelFormula(c(colE), c(colD)),
-		capFormula(p, r),
+// helpers writes the hidden, locked helper cells of indicator i, each
+// one of formulas.RowHelpers, with the values Go computes for them.
+func (s *sheetWriter) helpers(i int) {
+	refs, env := s.rowRefs(i), s.rowEnv(i)
+	for _, n := range helperNames {
+		s.rule(refs[n], "helper."+n, refs, env, s.w.st.helper)
+		env[n] = s.w.computed[s.sheet][refs[n]]
 	}
-}
-
-// capFormula renders formulas.Cap for row r, blank while the row lacks
-// what the cap needs (so Excel shows no error on blank rows).
-func capFormula(p *formulas.Profile, r int) string {
-	c := func(col int) string { return Cell(col, r) }
-	refs := formulas.Refs{"w": c(colF), "t": c(colTNum), "a": c(colANum), "op": c(colOp), "lvl": c(colLevel)}
-	body := strings.TrimPrefix(formulas.Formula(formulas.Cap(p), refs, p.Places), "=")
-	return fmt.Sprintf(`=IF(OR(%s="",%s="",%s=""),"",IF(AND(%s>0,OR(%s="",%s="")),"",%s))`,
-		c(colF), c(colD), c(colE), c(colOp), c(colTNum), c(colANum), body)
 }
 
 // totals writes the 总分 and 评分等级 rows.
@@ -217,22 +168,24 @@ func (s *sheetWriter) totals() {
 		}
 	}
 	s.box(Cell(colA, tr), Cell(colE, tr), s.label("总分"), st.label)
-	wv := s.point(formulas.WeightsSum(), formulas.Env{"funds_weight": formulas.Num(p.BudgetWeight), "weights": formulas.ListVal(weights)})
-	s.formula(Cell(colF, tr), formulas.Formula(formulas.WeightsSum(), formulas.Refs{
-		"funds_weight": Cell(colF, lay.FundRow(0)), "weights": fmt.Sprintf("%s:%s", Cell(colF, first), Cell(colF, last))}, p.Places), wv, st.formula)
-	fs, _ := s.w.cache[s.sheet][Cell(colH, lay.FundRow(0))].(decimal.Decimal)
-	tv := s.point(formulas.TotalScore(), formulas.Env{"funds_score": formulas.Num(fs), "scores": formulas.ListVal(scores)})
-	s.formula(Cell(colG, tr), formulas.Formula(formulas.TotalScore(), formulas.Refs{
-		"funds_score": Cell(colH, lay.FundRow(0)), "scores": fmt.Sprintf("%s:%s", Cell(colG, first), Cell(colG, last))}, p.Places), tv, st.formula)
+	span := func(col int) string { return fmt.Sprintf("%s:%s", Cell(col, first), Cell(col, last)) }
+	refs := formulas.Refs{"funds_weight": Cell(colF, lay.FundRow(0)), "weights": span(colF),
+		"funds_score": Cell(colH, lay.FundRow(0)), "scores": span(colG), "total": Cell(colG, tr)}
+	env := formulas.Env{"funds_weight": formulas.Num(p.BudgetWeight), "weights": formulas.ListVal(weights),
+		"scores": formulas.ListVal(scores), "funds_score": formulas.Num(decimal.Zero)}
+	if fs, ok := s.w.cache[s.sheet][Cell(colH, lay.FundRow(0))].(decimal.Decimal); ok {
+		env["funds_score"] = formulas.Num(fs)
+	}
+	s.rule(Cell(colF, tr), "weights.sum", refs, env, st.formula)
+	s.rule(Cell(colG, tr), "total.sum", refs, env, st.formula)
 	s.set(Cell(colH, tr), nil, st.text)
 	s.rowHeight(tr, 24)
 	s.set(Cell(colA, gr), s.label("评分等级"), st.label)
-	total, _ := tv.(decimal.Decimal)
-	gv := s.point(formulas.Grade(p), formulas.Env{"total": formulas.Num(total)})
+	env["total"] = s.w.computed[s.sheet][Cell(colG, tr)]
 	if s.err == nil {
 		s.err = s.out.SetCellStyle(s.sheet, Cell(colB, gr), Cell(colH, gr), st.grade)
 	}
-	s.formula(Cell(colB, gr), "="+formulas.Excel(formulas.Grade(p), formulas.Refs{"total": Cell(colG, tr)}), gv, st.grade)
+	s.rule(Cell(colB, gr), "total.grade", refs, env, st.grade)
 	s.merge(Cell(colB, gr), Cell(colH, gr))
 	s.rowHeight(gr, 24)
 }
@@ -333,22 +286,32 @@ func (s *sheetWriter) dv(sqref string, fill func(*excelize.DataValidation) error
 }
 
 // conditional marks, while typing, a score above its cap (red), a missing
-// deviation reason (yellow) and weights not adding up (red).
+// deviation reason (yellow) and weights not adding up (red): ind.cap,
+// ind.reason and weights.sum rendered for the first indicator row (the
+// others follow relatively).
 func (s *sheetWriter) conditional() {
-	lay, st, p := s.lay, s.w.st, s.w.Profile
+	lay, st := s.lay, s.w.st
 	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
 	rg := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
-	ref := func(c int) string { return "$" + Cell(c, first) }
-	cf := func(sqref, formula string, style int) {
-		if s.err == nil {
-			s.err = s.w.File.SetConditionalFormat(s.sheet, sqref, []excelize.ConditionalFormatOptions{
-				{Type: "formula", Criteria: formula, Format: &style}})
-		}
+	refs := s.rowRefs(0)
+	for k, v := range refs {
+		refs[k] = "$" + v // columns fixed, rows relative
 	}
-	cf(rg(colG), fmt.Sprintf("AND(ISNUMBER(%s),ISNUMBER(%s),%s>%s)", ref(colG), ref(colCap), ref(colG), ref(colCap)), st.condRed)
-	cf(rg(colH), fmt.Sprintf(`AND(ISNUMBER(%s),ISNUMBER(%s),%s<%s,TRIM(%s)="")`, ref(colG), ref(colF), ref(colG), ref(colF), ref(colH)), st.condYellow)
+	s.cond(rg(colG), "ind.cap", refs, st.condRed)
+	s.cond(rg(colH), "ind.reason", refs, st.condYellow)
 	tw := Cell(colF, lay.TotalRow())
-	cf(tw, fmt.Sprintf("%s<>%s", tw, p.TotalWeight.String()), st.condRed)
+	s.cond(tw, "weights.off", formulas.Refs{"weights": fmt.Sprintf("$%s:$%s", Cell(colF, first), Cell(colF, last)), "weights_total": tw}, st.condRed)
+}
+
+// cond adds the conditional format of rule name over refs to sqref.
+func (s *sheetWriter) cond(sqref, name string, refs formulas.Refs, style int) {
+	if s.err != nil {
+		return
+	}
+	f := formulas.Excel(s.w.rules[name], refs)
+	s.w.used[s.sheet] = append(s.w.used[s.sheet], ruleUse{Ref: sqref, Name: name, Refs: refs, Cond: true, Formula: f})
+	s.err = s.w.File.SetConditionalFormat(s.sheet, sqref, []excelize.ConditionalFormatOptions{
+		{Type: "formula", Criteria: f, Format: &style}})
 }
 
 // page sets A4 landscape, one page wide, and the indicator header

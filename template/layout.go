@@ -27,17 +27,31 @@ const (
 	colH
 )
 
-// Helper columns, hidden and locked, to the right of H: what the cap of
-// each indicator row is computed from.
-const (
-	colOp    = iota + 9 // I: operator code (formulas.Op)
-	colOpLen            // J: operator length
-	colTNum             // K: target number
-	colANum             // L: actual number
-	colLevel            // M: completion level (formulas.Level)
-	colCap              // N: highest score allowed
-	lastCol  = colCap
-)
+// colHelpers is the first hidden, locked helper column, right of H: the
+// cells formulas.RowHelpers reads an indicator row with, in their order.
+const colHelpers = colH + 1
+
+// helperNames are the names of formulas.RowHelpers, in column order.
+var helperNames = func() []string {
+	var out []string
+	for _, h := range formulas.RowHelpers(formulas.Default()) {
+		out = append(out, h.Name)
+	}
+	return out
+}()
+
+// lastCol is the last helper column.
+var lastCol = colHelpers + len(helperNames) - 1
+
+// helperCol is the column of the helper named name.
+func helperCol(name string) int {
+	for i, n := range helperNames {
+		if n == name {
+			return colHelpers + i
+		}
+	}
+	panic("template: no helper " + name)
+}
 
 // Fixed rows of the form, top to bottom (1-based).
 const (
@@ -104,6 +118,10 @@ func (l Layout) LastRow() int { return l.GradeRow() }
 
 // IndHeadRow is the indicator header row (repeated when printed).
 func (l Layout) IndHeadRow() int { return rowIndHead }
+
+// Helper returns the hidden helper cell of indicator i named which (a
+// formulas.RowHelpers name, e.g. "cap").
+func (l Layout) Helper(i int, which string) string { return Cell(helperCol(which), l.IndRow(i)) }
 
 // fundCols are the columns of a funds row: label, initial, budget, exec,
 // weight, rate, score.
@@ -200,6 +218,7 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 		Sheet: sheet, Rows: l.Rows, Fields: fields,
 	}
 }
+
 
 // amountHeader is the funds block header, e.g. "项目资金 (万元)".
 func (l Layout) amountHeader() string { return "项目资金 (" + l.Profile.AmountUnit + ")" }

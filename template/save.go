@@ -325,6 +325,12 @@ func appendCell(out []byte, c formulaCell, v any) []byte {
 	switch x := v.(type) {
 	case decimal.Decimal:
 		val = []byte(x.String())
+	case bool:
+		attrs = append(attrs, ` t="b"`...)
+		val = []byte{'0'}
+		if x {
+			val[0] = '1'
+		}
 	default:
 		attrs = append(attrs, ` t="str"`...)
 		var e bytes.Buffer

@@ -28,6 +28,9 @@ func regexpPatch(b []byte, vals map[string]any) []byte {
 		switch x := v.(type) {
 		case decimal.Decimal:
 			val = x.String()
+		case bool:
+			attrs += ` t="b"`
+			val = map[bool]string{true: "1", false: "0"}[x]
 		default:
 			attrs += ` t="str"`
 			var e bytes.Buffer

@@ -2,7 +2,6 @@ package template
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -39,6 +38,13 @@ type Workbook struct {
 	// heights are the rows, by sheet, whose height is a first estimate
 	// the program may grow to fit the text (no customHeight).
 	heights map[string]map[int]float64
+	// rules are the profile's rule expressions, by name (formulas.Rules).
+	rules map[string]formulas.Expr
+	// used records, by sheet, every formula and conditional format
+	// written: which rule over which cells.
+	used map[string][]ruleUse
+	// computed are the values Go computed for formula cells, by sheet and cell.
+	computed map[string]map[string]formulas.Val
 	// finished is set once the sheets after the forms are written.
 	finished bool
 }
@@ -50,7 +56,17 @@ func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}}, nil
+	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: formulas.Rules(p),
+		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{}}, nil
+}
+
+// ruleUse is one formula or conditional format as written: rule Name
+// rendered over Refs at Ref (a cell, or the range a format covers).
+type ruleUse struct {
+	Ref, Name string
+	Refs      formulas.Refs
+	Cond      bool
+	Formula   string
 }
 
 // Names of the dropdown lists on ListsSheet.
@@ -131,6 +147,7 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 	}
 	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}, out: w.File}
 	w.cache[sheet] = map[string]any{}
+	w.computed[sheet] = map[string]formulas.Val{}
 	if w.heights == nil {
 		w.heights = map[string]map[int]float64{}
 	}
@@ -188,13 +205,23 @@ func (s *sheetWriter) setNum(ref string, d *Dec, style int) {
 	s.set(ref, nil, style)
 }
 
-// formula writes a formula cell with the value Go computes for it.
-func (s *sheetWriter) formula(ref, f string, cached any, style int) {
+// rule writes the formula of rule name rendered over refs at ref, with
+// the value Go computes for it over env.
+func (s *sheetWriter) rule(ref, name string, refs formulas.Refs, env formulas.Env, style int) {
 	if s.err != nil {
 		return
 	}
-	s.err = s.out.SetCellFormula(s.sheet, ref, strings.TrimPrefix(f, "="))
-	s.w.cache[s.sheet][ref] = cached
+	e := s.w.rules[name]
+	f := formulas.Excel(e, refs)
+	v, err := e.Eval(env)
+	if err != nil {
+		s.err = fmt.Errorf("%s %s: %w", name, ref, err)
+		return
+	}
+	s.w.used[s.sheet] = append(s.w.used[s.sheet], ruleUse{Ref: ref, Name: name, Refs: refs, Formula: f})
+	s.w.computed[s.sheet][ref] = v
+	s.err = s.out.SetCellFormula(s.sheet, ref, f)
+	s.w.cache[s.sheet][ref] = v.Cached()
 	s.set(ref, nil, style)
 }
 
@@ -224,7 +251,7 @@ func (s *sheetWriter) columns() {
 		}
 	}
 	if s.err == nil {
-		s.err = f.SetColVisible(s.sheet, colName(colOp)+":"+colName(lastCol), false)
+		s.err = f.SetColVisible(s.sheet, colName(colHelpers)+":"+colName(lastCol), false)
 	}
 }
 
@@ -307,52 +334,24 @@ func (s *sheetWriter) funds() {
 			"carry": Cell(colC+j, lay.FundRow(form.FundCarry)), "other": Cell(colC+j, lay.FundRow(form.FundOther))}
 		// Not rounded: the rate of the total row divides the unrounded
 		// amounts, as the seed's 99.88 for 17.50 / 17.52 shows.
-		v := s.exact(formulas.FundsSum(), formulas.Env{
+		ref := Cell(colC+j, tr)
+		s.rule(ref, "funds.sum", refs, formulas.Env{
 			"current": formulas.Num(amounts[form.FundCurrent][j]), "carry": formulas.Num(amounts[form.FundCarry][j]),
-			"other": formulas.Num(amounts[form.FundOther][j])})
-		s.formula(Cell(colC+j, tr), "="+formulas.Excel(formulas.FundsSum(), refs), v, st.formula)
-		amounts[form.FundTotal][j] = v.(decimal.Decimal)
+			"other": formulas.Num(amounts[form.FundOther][j])}, st.formula)
+		amounts[form.FundTotal][j] = s.w.computed[s.sheet][ref].Num.Lo
 	}
 	s.setNum(Cell(colF, tr), &Dec{p.BudgetWeight}, st.num)
 	for i := 0; i < form.NumFunds; i++ {
 		r := lay.FundRow(i)
-		refs := formulas.Refs{"budget": Cell(colD, r), "exec": Cell(colE, r)}
-		v := s.point(formulas.ExecRate(), formulas.Env{"budget": formulas.Num(amounts[i][1]), "exec": formulas.Num(amounts[i][2])})
-		s.formula(Cell(colG, r), formulas.Formula(formulas.ExecRate(), refs, p.Places), v, st.formula)
+		refs := formulas.Refs{"budget": Cell(colD, r), "exec": Cell(colE, r), "weight": Cell(colF, r), "rate": Cell(colG, r)}
+		env := formulas.Env{"budget": formulas.Num(amounts[i][1]), "exec": formulas.Num(amounts[i][2]), "weight": formulas.Num(p.BudgetWeight)}
+		s.rule(Cell(colG, r), "funds.rate", refs, env, st.formula)
 		if i == form.FundTotal {
-			sv := s.point(formulas.FundsScore(), formulas.Env{"weight": formulas.Num(p.BudgetWeight), "rate": formulas.Num(v.(decimal.Decimal))})
-			s.formula(Cell(colH, r), formulas.Formula(formulas.FundsScore(), formulas.Refs{"weight": Cell(colF, r), "rate": Cell(colG, r)}, p.Places), sv, st.formula)
+			env["rate"] = s.w.computed[s.sheet][Cell(colG, r)]
+			s.rule(Cell(colH, r), "funds.score", refs, env, st.formula)
 		}
 		s.rowHeight(r, 20)
 	}
-}
-
-// exact evaluates e on exact inputs without rounding.
-func (s *sheetWriter) exact(e formulas.Expr, env formulas.Env) any {
-	v, err := e.Eval(env)
-	if err != nil {
-		if s.err == nil {
-			s.err = err
-		}
-		return ""
-	}
-	return v.Num.Lo
-}
-
-// point evaluates e on exact inputs as the spreadsheet does: a decimal
-// for numbers, a string for text.
-func (s *sheetWriter) point(e formulas.Expr, env formulas.Env) any {
-	v, err := formulas.Point(e, env, s.w.Profile.Places)
-	if err != nil {
-		if s.err == nil {
-			s.err = err
-		}
-		return ""
-	}
-	if v.IsStr {
-		return strings.Join(v.Strs, "")
-	}
-	return v.Num.Lo
 }
 
 func (s *sheetWriter) goal() {

@@ -21,57 +21,54 @@ func eachRow(p *Pass, fn func(c *calc, r *indRow)) {
 	}
 }
 
-// Kinds of completion, for the cap.
+// Kinds of completion, for the cap (formulas.Kind).
 const (
-	kindNone  = iota // cannot be judged (see ind.level, ind.unit, ind.parse)
-	kindQuant        // a number against a target with an operator
-	kindQual         // a stated completion level
+	kindNone  = formulas.KindNone  // cannot be judged (see ind.level, ind.unit, ind.parse)
+	kindQuant = formulas.KindQuant // a number against a target with an operator
+	kindQual  = formulas.KindQual  // a stated completion level
 )
 
-// kind classifies how r's completion is judged.
+// rowEnv binds what formulas.Kind and formulas.Cap read of r, as the
+// template's helper cells read it: numbers as written (exact), "" for
+// none, units in their canonical spelling.
+func (r *indRow) rowEnv() formulas.Env {
+	num := func(v formulas.Value) formulas.Val {
+		if v.Num == nil {
+			return formulas.StrVal("")
+		}
+		return formulas.Num(*v.Num)
+	}
+	env := formulas.Env{"t_err": formulas.Bool(r.tErr != nil), "a_err": formulas.Bool(r.aErr != nil),
+		"t_num": num(r.tv), "a_num": num(r.av), "op": formulas.Num(decimal.NewFromInt(int64(r.tv.Op))),
+		"t_unit": formulas.StrVal(formulas.CanonUnit(r.tv.Unit)), "a_unit": formulas.StrVal(formulas.CanonUnit(r.av.Unit)),
+		"lvl": formulas.Num(decimal.NewFromInt(int64(r.level()))), "w": formulas.StrVal("")}
+	if r.Weight.Num != nil {
+		env["w"] = formulas.Num(*r.Weight.Num)
+	}
+	return env
+}
+
+// kind classifies how r's completion is judged (formulas.Kind).
 func (r *indRow) kind() int {
-	if r.tErr != nil || r.aErr != nil {
+	v, err := formulas.Kind().Eval(r.rowEnv())
+	if err != nil || !v.IsNum() {
 		return kindNone
 	}
-	switch {
-	case r.av.Numeric() && r.tv.Numeric() && r.tv.Op != formulas.OpNone:
-		if !formulas.SameUnit(r.tv.Unit, r.av.Unit) {
-			return kindNone
-		}
-		return kindQuant
-	case !r.av.Numeric() && r.level() != formulas.LevelNone:
-		return kindQual
-	}
-	return kindNone
+	return int(v.Num.Lo.IntPart())
 }
 
-// level is the completion level the actual states; an actual that names
-// none but repeats the target (健全 for 健全) reads as met.
-func (r *indRow) level() formulas.Level {
-	if r.av.Level != formulas.LevelNone || r.av.Numeric() {
-		return r.av.Level
-	}
-	if r.av.Text != "" && r.av.Text == r.tv.Text {
-		return formulas.LevelMet
-	}
-	return formulas.LevelNone
-}
+// level is the completion level the actual states (formulas.RowLevel).
+func (r *indRow) level() formulas.Level { return formulas.RowLevel(r.tv, r.av) }
 
-// capEnv binds the inputs of formulas.Cap and LevelFloor: weight and
-// target exact, the actual as the interval its display stands for.
+// capEnv binds the inputs of formulas.CapShown and LevelFloor, or
+// reports that no cap applies.
 func (r *indRow) capEnv() (formulas.Env, bool) {
 	k := r.kind()
 	if k == kindNone || r.Weight.Num == nil {
 		return nil, false
 	}
-	num := func(d decimal.Decimal) formulas.Val { return formulas.Num(d) }
-	env := formulas.Env{"w": num(*r.Weight.Num), "t": num(decimal.Zero), "a": num(decimal.Zero),
-		"op": num(decimal.Zero), "lvl": num(decimal.NewFromInt(int64(r.level())))}
-	if k == kindQuant {
-		env["op"] = num(decimal.NewFromInt(int64(r.tv.Op)))
-		env["t"] = num(*r.tv.Num)
-		env["a"] = formulas.NumVal(r.av.Interval())
-	}
+	env := r.rowEnv()
+	env["kind"] = formulas.Num(decimal.NewFromInt(int64(k)))
 	return env, true
 }
 
@@ -82,17 +79,25 @@ func (r *indRow) scoreInRange() bool {
 	return s != nil && w != nil && !s.IsNegative() && !s.GreaterThan(*w)
 }
 
-// capOf evaluates ind.cap for r.
-func (r *indRow) capOf(p *formulas.Profile) (formulas.Interval, bool) {
+// capOf evaluates ind.cap for r: the cap as the template's sheet shows
+// it (formulas.CapShown), from the figures as written.
+func (r *indRow) capOf(p *formulas.Profile) (decimal.Decimal, bool) {
 	env, ok := r.capEnv()
 	if !ok {
-		return formulas.Interval{}, false
+		return decimal.Decimal{}, false
 	}
-	v, err := formulas.Cap(p).Eval(env)
-	if err != nil {
-		return formulas.Interval{}, false
+	v, err := formulas.CapShown(p).Eval(env)
+	if err != nil || !v.IsNum() {
+		return decimal.Decimal{}, false
 	}
-	return v.Num, true
+	return v.Num.Lo, true
+}
+
+// overCap reports whether r's score is above cap (formulas.OverCap, the
+// sheet's red mark).
+func (r *indRow) overCap(cap decimal.Decimal) bool {
+	v, err := formulas.OverCap().Eval(formulas.Env{"score": formulas.Num(*r.Score.Num), "cap": formulas.Num(cap)})
+	return err == nil && v.True()
 }
 
 func fixed(d decimal.Decimal, places int32) string { return d.StringFixed(places) }
@@ -124,12 +129,17 @@ var indCap = &Check{
 			if !r.scoreInRange() {
 				return
 			}
-			cap, ok := r.capOf(p.Profile)
-			if !ok {
+			max, ok := r.capOf(p.Profile)
+			if !ok || !r.overCap(max) {
 				return
 			}
-			max := cap.Hi.Truncate(c.places)
-			v := formulas.AtMost(cap, *r.Score.Num, c.places)
+			// A figure one unit over, short of full marks, may be a
+			// rounding slip; a missed target at full marks never is, nor
+			// a score over a level's band.
+			v := formulas.Wrong
+			if s := *r.Score.Num; r.kind() == kindQuant && s.Sub(decimal.New(1, -c.places)).LessThanOrEqual(max) && s.LessThan(*r.Weight.Num) {
+				v = formulas.LastDigit
+			}
 			p.judge(v, r.Score.Ref, "≤ "+fixed(max, c.places), shownText(r.Score), say(
 				"指标「%s」%s, 得分最多为 %s, 表中为 %s; 请按完成情况扣分",
 				"indicator %q: %s, so the score is at most %s; the form shows %s; deduct according to completion",
@@ -172,11 +182,10 @@ var indBelow = &Check{
 			if r.kind() != kindQuant || !r.scoreInRange() {
 				return
 			}
-			cap, ok := r.capOf(p.Profile)
+			min, ok := r.capOf(p.Profile)
 			if !ok {
 				return
 			}
-			min := cap.Lo.Truncate(c.places)
 			if !r.Score.Num.LessThan(min) {
 				return
 			}

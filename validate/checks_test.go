@@ -233,7 +233,7 @@ func faults() []fault {
 		}, code: "ind.cap", cell: "G23", sev: Error, exp: "≤ 3.99"},
 		{name: "reverse indicator overrun scored full", seed: seed1, fn: func(f *form.Form) {
 			set(&ind(f, 7).Actual, "2.00(起)")
-		}, code: "ind.cap", cell: "G20", sev: Error, exp: "≤ 5.01"},
+		}, code: "ind.cap", cell: "G20", sev: Error, exp: "≤ 5.00"},
 		{name: "deduction below the cap", seed: seed1, fn: func(f *form.Form) {
 			set(&ind(f, 0).Score, "9.00")
 			set(&ind(f, 0).Reason, "运维成本控制不足")

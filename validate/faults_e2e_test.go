@@ -140,7 +140,7 @@ func e2eFaults() []e2eFault {
 		{name: "partial completion scored 80%", book: book2, edits: []bookEdit{fig("ind.10.score", "4.00"), fig("total.score", "99.00")},
 			code: "ind.cap", key: "ind.10.score", cell: "G23", sev: Error, exp: "≤ 3.99"},
 		{name: "reverse indicator overrun scored full", book: book1, edits: []bookEdit{txt("ind.7.actual", "2.00(起)")},
-			code: "ind.cap", key: "ind.7.score", cell: "G20", sev: Error, exp: "≤ 5.01"},
+			code: "ind.cap", key: "ind.7.score", cell: "G20", sev: Error, exp: "≤ 5.00"},
 		{name: "deduction below the cap", book: book1, edits: []bookEdit{fig("ind.0.score", "9.00"),
 			txt("ind.0.reason", "运维成本控制不足"), fig("total.score", "97.99")},
 			code: "ind.below", key: "ind.0.score", cell: "G13", sev: Info, exp: "10.00"},

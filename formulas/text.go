@@ -1,0 +1,90 @@
+package formulas
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// The text functions the sheet reads targets and actuals with. Each is
+// one that Excel 2010, WPS, LibreOffice and Gnumeric evaluate alike on a
+// single cell (no arrays), and Go evaluates it the same way so a test
+// can hold the rendered reading against Parse. Positions count
+// characters, as the spreadsheets do for the text these forms hold.
+
+func fn(name string, args ...Expr) Expr { return call{fn: name, args: args} }
+
+// Left, Right, Mid, Len, Substitute, Find, ToNumber (VALUE) and IfError are the
+// spreadsheet functions of the same names.
+func Left(s, n Expr) Expr          { return fn("LEFT", s, n) }
+func Right(s, n Expr) Expr         { return fn("RIGHT", s, n) }
+func Mid(s, start, n Expr) Expr    { return fn("MID", s, start, n) }
+func Len(s Expr) Expr              { return fn("LEN", s) }
+func Substitute(s, a, b Expr) Expr { return fn("SUBSTITUTE", s, a, b) }
+func Find(needle, s Expr) Expr     { return fn("FIND", needle, s) }
+func ToNumber(s Expr) Expr         { return fn("VALUE", s) }
+func IfError(a, b Expr) Expr       { return fn("IFERROR", a, b) }
+
+// text is what a spreadsheet makes of v where it wants text.
+func text(v Val) string {
+	if v.IsStr {
+		return v.Str()
+	}
+	return v.Num.Lo.String()
+}
+
+func intArg(v Val) int { return int(v.Num.Lo.IntPart()) }
+
+func runes(v Val) []rune { return []rune(text(v)) }
+
+var textFns = map[string]func([]Val) (Val, error){
+	"CHAR": func(v []Val) (Val, error) { return StrVal(string(rune(intArg(v[0])))), nil },
+	"LEFT": func(v []Val) (Val, error) {
+		r := runes(v[0])
+		return StrVal(string(r[:min(len(r), max(0, intArg(v[1])))])), nil
+	},
+	"RIGHT": func(v []Val) (Val, error) {
+		r := runes(v[0])
+		n := min(len(r), max(0, intArg(v[1])))
+		return StrVal(string(r[len(r)-n:])), nil
+	},
+	"MID": func(v []Val) (Val, error) {
+		r := runes(v[0])
+		start, n := intArg(v[1]), intArg(v[2])
+		if start < 1 || n < 0 {
+			return Val{Err: true}, nil
+		}
+		if start > len(r) {
+			return StrVal(""), nil
+		}
+		return StrVal(string(r[start-1 : min(len(r), start-1+n)])), nil
+	},
+	"LEN": func(v []Val) (Val, error) {
+		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(text(v[0]))))), nil
+	},
+	"SUBSTITUTE": func(v []Val) (Val, error) {
+		if text(v[1]) == "" {
+			return StrVal(text(v[0])), nil
+		}
+		return StrVal(strings.ReplaceAll(text(v[0]), text(v[1]), text(v[2]))), nil
+	},
+	"FIND": func(v []Val) (Val, error) {
+		h := text(v[1])
+		i := strings.Index(h, text(v[0]))
+		if i < 0 {
+			return Val{Err: true}, nil
+		}
+		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(h[:i]) + 1))), nil
+	},
+	"VALUE": func(v []Val) (Val, error) {
+		if !v[0].IsStr {
+			return v[0], nil
+		}
+		d, err := decimal.NewFromString(v[0].Str())
+		if err != nil || strings.ContainsAny(v[0].Str(), "eE") {
+			return Val{Err: true}, nil
+		}
+		return Num(d), nil
+	},
+}
