@@ -211,7 +211,9 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 	l.Place(f)
 	fields := map[string]string{}
 	for k, c := range f.Cells() {
-		fields[k] = c.Ref
+		if c.Ref != "" { // the seed layout has no split target columns
+			fields[k] = c.Ref
+		}
 	}
 	return &form.Fingerprint{
 		Generator: "xlsxeval", Version: Version, Profile: l.Profile.Name,
