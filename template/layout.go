@@ -221,6 +221,5 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 	}
 }
 
-
 // amountHeader is the funds block header, e.g. "项目资金 (万元)".
 func (l Layout) amountHeader() string { return "项目资金 (" + l.Profile.AmountUnit + ")" }
