@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Required reports whether tests must fail, not skip, without LibreOffice
@@ -72,4 +73,53 @@ func Convert(in, outDir, to string) (string, error) {
 		return "", fmt.Errorf("soffice wrote no %s: %s", res, out)
 	}
 	return res, nil
+}
+
+// Python is the interpreter with LibreOffice's UNO bridge: Debian's
+// python3-uno installs it for the system Python only.
+const Python = "/usr/bin/python3"
+
+// NeedUNO skips t without LibreOffice and python3-uno, or fails it where
+// LibreOffice is required.
+func NeedUNO(t testing.TB) {
+	t.Helper()
+	Need(t)
+	if err := exec.Command(Python, "-c", "import uno").Run(); err != nil {
+		if Required() {
+			t.Fatalf("python3-uno is required here: %s -c 'import uno': %v", Python, err)
+		}
+		t.Skip("python3-uno not installed")
+	}
+}
+
+// RunUNO starts a headless LibreOffice listening on a private pipe, runs
+// the Python script with the pipe's name and args, and stops the
+// LibreOffice it started. The script's output is returned.
+func RunUNO(script string, args ...string) ([]byte, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	prof, err := os.MkdirTemp("", "xlsxeval-lo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(prof)
+	pipe := "xlsxeval" + filepath.Base(prof)
+	lo := exec.Command(Path(), "-env:UserInstallation=file://"+prof, "--headless", "--invisible", "--norestore",
+		"--nologo", "--nodefault", "--accept=pipe,name="+pipe+";urp;")
+	if err := lo.Start(); err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- lo.Wait() }()
+	out, err := exec.Command(Python, append([]string{script, pipe}, args...)...).CombinedOutput()
+	select {
+	case <-done: // the script terminated it
+	case <-time.After(20 * time.Second):
+		lo.Process.Kill()
+		<-done
+	}
+	if err != nil {
+		return out, fmt.Errorf("%s: %v: %s", filepath.Base(script), err, out)
+	}
+	return out, nil
 }
