@@ -265,7 +265,7 @@ func Spellings(label string) []string {
 // row or column ("funds.total", "funds.budget"), an indicator column
 // ("ind.target"), or a section ("goals", "total.top"); nil when none.
 func FieldAt(path string) *Field {
-	for _, p := range fieldPaths() {
+	for _, p := range allPaths {
 		if p.path == path {
 			return p.f
 		}
@@ -276,11 +276,14 @@ func FieldAt(path string) *Field {
 // Paths lists every field path, in catalogue order.
 func Paths() []string {
 	var out []string
-	for _, p := range fieldPaths() {
+	for _, p := range allPaths {
 		out = append(out, p.path)
 	}
 	return out
 }
+
+// allPaths is the catalogue's paths, a table built once from it.
+var allPaths = fieldPaths()
 
 type fieldPath struct {
 	path string

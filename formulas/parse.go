@@ -153,8 +153,14 @@ func Normalize(s string) string {
 	if needsNarrow(s) {
 		s = width.Narrow.String(s)
 	}
+	if !strings.ContainsAny(s, normSpaceChars) {
+		return s // a Replacer allocates even when it replaces nothing
+	}
 	return normSpaces.Replace(s)
 }
+
+// normSpaceChars are the characters normSpaces replaces.
+const normSpaceChars = "（）　 \u00a0\t\n\r"
 
 // needsNarrow reports whether s holds a full-width form to fold.
 func needsNarrow(s string) bool {

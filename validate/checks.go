@@ -179,7 +179,10 @@ type calc struct {
 	weights           []figIn // indicator 分值 counted in weights.sum
 	scores            []figIn // indicator 得分 counted in total.sum; nil when one is missing
 	fundsScore, total Figure
-	rescaled          bool
+	// totalBound is total.sum over the scores that exist when some are
+	// missing: each missing one between 0 and its weight.
+	totalBound Figure
+	rescaled   bool
 }
 
 // calcMemo holds the calc of one Run: every check reads the same figures,
@@ -366,6 +369,7 @@ func (c *calc) computeTotal() {
 	c.weights = append(weights, naWeights...)
 	c.scores = scores
 	if c.fundsIn == nil || scores == nil {
+		c.totalBound = c.boundTotal()
 		return
 	}
 	e := newEnvs()
@@ -382,6 +386,44 @@ func (c *calc) computeTotal() {
 		e.set("total_weight", figIn{formulas.Exact(c.p.TotalWeight), c.p.TotalWeight})
 	}
 	c.total = evalFig(x, e, c.places)
+}
+
+// boundTotal is total.sum with each missing score (budget or indicator)
+// anywhere from 0 to its weight (to the total weight when that is
+// missing too): the range a written total must lie in whatever the
+// missing scores are. Not under rescaling.
+func (c *calc) boundTotal() Figure {
+	if c.rescaled {
+		return Figure{}
+	}
+	upTo := func(w *decimal.Decimal) figIn {
+		hi := c.p.TotalWeight
+		if w != nil {
+			hi = *w
+		}
+		return figIn{formulas.Interval{Lo: decimal.Zero, Hi: hi}, decimal.Zero}
+	}
+	e := newEnvs()
+	if c.fundsIn != nil {
+		e.set("funds_score", *c.fundsIn)
+	} else if c.fundsW != nil {
+		e.set("funds_score", upTo(&c.fundsW.v))
+	} else {
+		e.set("funds_score", upTo(nil))
+	}
+	var scores []figIn
+	for _, r := range c.rows {
+		if r.blank || r.na {
+			continue
+		}
+		if s, ok := exactIn(r.Score); ok {
+			scores = append(scores, s)
+		} else {
+			scores = append(scores, upTo(r.Weight.Num))
+		}
+	}
+	e.list("scores", scores)
+	return evalFig(formulas.TotalScore(), e, c.places)
 }
 
 // totalIn is the total the grade is banded on: the shown total taken as

@@ -14,7 +14,11 @@ var fundsSum = &Check{
 		rows := &p.Form.Funds
 		for col := 0; col < numCols; col++ {
 			tot := amountCell(&rows[form.FundTotal], col)
-			if tot.Formula != "" || tot.Num == nil || !c.sums[col].Known {
+			if tot.Formula != "" || tot.Num == nil {
+				continue
+			}
+			if !c.sums[col].Known {
+				p.skipped(tot.Ref, say("%s的各项资金 (当年财政拨款、上年结转资金、其他资金) 均未填写", "no part of %s (current, carry-over, other) is filled in", colNames[col]))
 				continue
 			}
 			exp := c.sums[col].Range.Show(tot.Places)
@@ -44,7 +48,11 @@ var fundsRate = &Check{
 		for i := range p.Form.Funds {
 			r := &p.Form.Funds[i]
 			g := c.rate[i]
-			if r.Rate.Formula != "" || r.Rate.Num == nil || !g.Known {
+			if r.Rate.Formula != "" || r.Rate.Num == nil {
+				continue
+			}
+			if !g.Known {
+				p.skipped(r.Rate.Ref, say("%s的全年预算数或全年执行数未填写或不是数字", "the budget or spending of %s is empty or not a number", fundRowNames[i]))
 				continue
 			}
 			exp := g.Range.Show(r.Rate.Places)
@@ -65,7 +73,11 @@ var fundsScore = &Check{
 		c := p.calc()
 		r := &p.Form.Funds[form.FundTotal]
 		s := r.Score
-		if s.Formula != "" || s.Num == nil || !c.fundsScore.Known {
+		if s.Formula != "" || s.Num == nil {
+			return
+		}
+		if !c.fundsScore.Known {
+			p.skipped(s.Ref, msg{"预算执行的分值或执行率未填写或不是数字", "the budget weight or execution rate is empty or not a number"})
 			return
 		}
 		g := c.fundsScore

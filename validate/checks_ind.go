@@ -125,12 +125,24 @@ var indCap = &Check{
 	Doc:   "指标得分高于完成情况允许的上限 (未达成目标不得满分)",
 	DocEn: "indicator score above what its completion allows (a missed target never earns full marks)",
 	Run: func(p *Pass) {
+		var uncapped []string
+		defer func() {
+			if len(uncapped) > 0 {
+				p.skipped(uncapped[0], say("%d 个指标的指标值或实际完成值缺失、无法识别或无法判断完成程度 (%s), 未核对其得分上限",
+					"%d indicators' target or actual is missing, unreadable or states no completion that can be judged (%s); their caps were not checked",
+					len(uncapped), strings.Join(uncapped, ", ")))
+			}
+		}()
 		eachRow(p, func(c *calc, r *indRow) {
 			if !r.scoreInRange() {
 				return
 			}
 			max, ok := r.capOf(p.Profile)
-			if !ok || !r.overCap(max) {
+			if !ok {
+				uncapped = append(uncapped, cellRef(r.Score, r.Actual))
+				return
+			}
+			if !r.overCap(max) {
 				return
 			}
 			// A figure one unit over, short of full marks, may be a
@@ -261,8 +273,11 @@ var indCategory = &Check{
 				if _, ok := p.Profile.L2Allowed(l1, base); ok {
 					// 服务对象满意度指标等: a province's own wording of an
 					// allowed category, not another category.
-					p.flag(Warning, r.L2.Ref, base, r.L2.Text, say("二级指标「%s」按「%s」理解; 建议按规范填写",
-						"二级指标 %q is read as %q; the standard wording is preferred", r.L2.Text, base))
+					if key := r.L2.Ref + "|" + r.L2.Text; !seen[key] {
+						seen[key] = true
+						p.flag(Warning, r.L2.Ref, base, r.L2.Text, say("二级指标「%s」按「%s」理解; 建议按规范填写",
+							"二级指标 %q is read as %q; the standard wording is preferred", r.L2.Text, base))
+					}
 					continue
 				}
 			}

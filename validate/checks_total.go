@@ -29,6 +29,31 @@ func (c *calc) weightSum() (Figure, bool) {
 	return g, g.Known
 }
 
+// weightsBounded applies weights.sum when a weight is missing: the
+// weights that exist must not exceed the total weight already.
+func weightsBounded(p *Pass, c *calc) {
+	sum := decimal.Zero
+	if c.fundsW != nil {
+		sum = c.fundsW.v
+	}
+	for _, r := range c.rows {
+		if !r.blank && !r.na && r.Weight.Num != nil {
+			sum = sum.Add(*r.Weight.Num)
+		}
+	}
+	want := p.Profile.TotalWeight
+	at := cellRef(p.Form.TotalWeight, p.Form.TotalScore)
+	if !sum.GreaterThan(want) {
+		p.skipped(at, msg{"有分值未填写, 只核对了已填分值合计 " + fixed(sum, c.places) + " 不超过 " + fixed(want, c.places),
+			"a weight is missing; only checked that the weights filled in (" + fixed(sum, c.places) + ") do not exceed " + fixed(want, c.places)})
+		return
+	}
+	p.flagDefault(at, "≤ "+fixed(want, c.places), fixed(sum, c.places), say(
+		"已填的分值合计已达 %s, 超过 %s (另有分值未填写); 请调整各指标分值",
+		"the weights filled in already add up to %s, more than %s (and a weight is missing); adjust the weights",
+		fixed(sum, c.places), fixed(want, c.places)))
+}
+
 // naMissingWeight reports whether a 不适用 row left out shows no weight,
 // so the weights can only be checked not to exceed the total.
 func (c *calc) naMissingWeight() bool {
@@ -48,6 +73,7 @@ var weightsSum = &Check{
 		c := p.calc()
 		g, ok := c.weightSum()
 		if !ok {
+			weightsBounded(p, c)
 			return
 		}
 		sum, want := g.Value, p.Profile.TotalWeight
@@ -145,7 +171,11 @@ var totalSum = &Check{
 	Run: func(p *Pass) {
 		c := p.calc()
 		t := p.Form.TotalScore
-		if t.Formula != "" || t.Num == nil || !c.total.Known {
+		if t.Formula != "" || t.Num == nil {
+			return // cache.stale and total.missing report these
+		}
+		if !c.total.Known {
+			totalBounded(p, c, t)
 			return
 		}
 		exp := c.total.Range.Show(t.Places)
@@ -159,6 +189,27 @@ var totalSum = &Check{
 		}
 		p.judge(formulas.Compare(c.total.Range, *t.Num, t.Places), t.Ref, exp, shownText(t), m)
 	},
+}
+
+// totalBounded applies total.sum when scores are missing: the written
+// total must lie within what the scores that exist and the weights of the
+// missing ones allow; otherwise the rule is not evaluated, and says so.
+func totalBounded(p *Pass, c *calc, t form.Cell) {
+	b := c.totalBound
+	if !b.Known {
+		p.skipped(t.Ref, msg{"不适用指标按配置折算, 而有得分未填写", "不适用 indicators are rescaled and a score is missing"})
+		return
+	}
+	exp := b.Range.Show(t.Places)
+	v := formulas.Compare(b.Range, *t.Num, t.Places)
+	if v == formulas.Consistent {
+		p.skipped(t.Ref, msg{"有得分未填写, 只核对了总分不超出已填得分所允许的范围 " + exp,
+			"a score is missing; only checked that the total lies within " + exp + " as the scores filled in allow"})
+		return
+	}
+	p.judge(v, t.Ref, exp, shownText(t), say(
+		"有得分未填写, 但无论其为多少, 总分都应在 %s 之间, 表中为 %s; 请改正",
+		"a score is missing, but whatever it is the total lies within %s; the form shows %s; correct it", exp, shownText(t)))
 }
 
 func (c *calc) scoreSum() decimal.Decimal {
@@ -189,6 +240,7 @@ var totalGrade = &Check{
 		}
 		gs := c.grades()
 		if len(gs) == 0 {
+			p.skipped(g.Ref, msg{"总分未填写且无法由各项得分算出", "the total is empty and cannot be computed from the scores"})
 			return
 		}
 		for _, x := range gs {

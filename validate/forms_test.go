@@ -88,23 +88,31 @@ func checkRealForm(t *testing.T, k *Checker, path, total, grade string, want []s
 // total changed under the template's unused rows (安徽).
 func TestRealFormsEdited(t *testing.T) {
 	k := NewChecker(Checks(), ReadOptions{})
-	for _, c := range []struct{ file, cell, value, want string }{
-		{"yongde_mlzx2022.xlsx", "J24", "良", "total.grade@J24"},
-		{"tianchang_slj2022.xlsx", "H40", "90", "total.sum@H40"},
-		{"tianchang_slj2022.xlsx", "G40", "90", "weights.sum@G40"},
+	for _, c := range []struct {
+		file  string
+		edits map[string]any
+		want  string
+		sev   Severity
+	}{
+		{"yongde_mlzx2022.xlsx", map[string]any{"J24": "良"}, "total.grade@J24", Error},
+		{"tianchang_slj2022.xlsx", map[string]any{"H40": 90}, "total.sum@H40", Error},
+		{"tianchang_slj2022.xlsx", map[string]any{"G40": 90}, "weights.sum@G40", Error},
+		// A score missing: the total is still checked against what the
+		// others allow (90 to 100), and says it was checked only so far.
+		{"tianchang_slj2022.xlsx", map[string]any{"H13": "", "H40": 85}, "total.sum@H40", Error},
+		{"tianchang_slj2022.xlsx", map[string]any{"H13": ""}, "total.sum@H40", Info},
+		{"tianchang_slj2022.xlsx", map[string]any{"G13": "", "G14": 80}, "weights.sum@G40", Error},
+		{"tianchang_slj2022.xlsx", map[string]any{"G13": ""}, "weights.sum@G40", Info},
 	} {
 		f, err := excelize.OpenFile(filepath.Join("testdata", "forms", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sheet := f.GetSheetList()[0]
-		if c.value == "良" {
-			err = f.SetCellStr(sheet, c.cell, c.value)
-		} else {
-			err = f.SetCellInt(sheet, c.cell, 90)
-		}
-		if err != nil {
-			t.Fatal(err)
+		for cell, v := range c.edits {
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
 		}
 		path := filepath.Join(t.TempDir(), c.file)
 		if err := f.SaveAs(path); err != nil {
@@ -116,10 +124,10 @@ func TestRealFormsEdited(t *testing.T) {
 		}
 		found := false
 		for _, x := range res.Forms[0].Findings {
-			found = found || x.Severity == Error && x.Rule+"@"+x.Cell == c.want
+			found = found || x.Severity == c.sev && x.Rule+"@"+x.Cell == c.want
 		}
 		if !found {
-			t.Errorf("%s with %s=%s: no %s in %v", c.file, c.cell, c.value, c.want, res.Forms[0].Findings)
+			t.Errorf("%s with %v: no %s %s in %v", c.file, c.edits, c.sev, c.want, res.Forms[0].Findings)
 		}
 	}
 }

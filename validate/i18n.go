@@ -32,6 +32,12 @@ func (p *Pass) flag(s Severity, ref, expected, found string, m msg) {
 	p.ReportAs(s, Finding{Cell: ref, Expected: expected, Found: found, Message: m.zh, MessageEn: m.en})
 }
 
+// skipped records that the check could not be evaluated, and why: one
+// info finding under its own code, so no rule is skipped silently.
+func (p *Pass) skipped(ref string, why msg) {
+	p.flag(Info, ref, "", "", say("未能完整核对 %s: %s", "%s not fully checked: %s", p.check.Code, why))
+}
+
 // flagDefault records a finding at the check's default severity.
 func (p *Pass) flagDefault(ref, expected, found string, m msg) {
 	p.flag(p.check.Severity, ref, expected, found, m)

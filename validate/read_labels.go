@@ -102,7 +102,9 @@ func normLabel(s string) string {
 	if strings.ContainsAny(s, "([【") {
 		s = labelNotes.ReplaceAllString(s, "")
 	}
-	s = labelPunct.Replace(s)
+	if strings.ContainsAny(s, labelPunctChars) {
+		s = labelPunct.Replace(s)
+	}
 	s = strings.TrimPrefix(s, "其中")
 	return s
 }
@@ -110,6 +112,9 @@ func normLabel(s string) string {
 var (
 	labelPunct = strings.NewReplacer(":", "", "*", "", "、", "")
 )
+
+// labelPunctChars are the characters labelPunct removes.
+const labelPunctChars = ":*、"
 
 // splitLabel splits "项目名称：xxx" into its label and value.
 func splitLabel(s string) (label, value string, ok bool) {

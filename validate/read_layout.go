@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"strings"
+
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/layout"
@@ -40,7 +42,13 @@ func newLayoutSet(ls []*layout.Layout, p *formulas.Profile) *layoutSet {
 
 // matchKey is a label as layouts are told apart by: width and spaces
 // folded, its note kept (全年预算数(A) is not 全年预算数).
-func matchKey(s string) string { return labelPunct.Replace(formulas.Normalize(s)) }
+func matchKey(s string) string {
+	s = formulas.Normalize(s)
+	if strings.ContainsAny(s, labelPunctChars) {
+		s = labelPunct.Replace(s)
+	}
+	return s
+}
 
 // pick is the layout that explains g best: the most of its match labels
 // found on the sheet (each counted once), the first listed on a tie.
