@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -137,5 +138,56 @@ func TestTamperLibreOffice(t *testing.T) {
 			{"tpl.changed", lay.Ref("ind.2.weight"), "5"},
 			{"tpl.changed", fmt.Sprintf("C%d", lay.IndRow(5)), ""},
 		})
+	}
+}
+
+// TestTamperGnumeric re-saves an honestly filled signed form through
+// Gnumeric (ssconvert --recalc) and through LibreOffice, then through
+// Gnumeric after LibreOffice: none of them may raise a tpl.* finding (Gnumeric
+// rewrites decimal constants when it saves; the rules carry none).
+func TestTamperGnumeric(t *testing.T) {
+	gn, err := exec.LookPath("ssconvert")
+	if err != nil {
+		if os.Getenv("XLSXEVAL_REQUIRE_GNUMERIC") == "1" || soffice.Required() {
+			t.Fatal("Gnumeric (ssconvert) is required here but not installed")
+		}
+		t.Skip("Gnumeric not installed")
+	}
+	dir := t.TempDir()
+	honest := filepath.Join(dir, "honest.xlsx")
+	honestFill(t, honest)
+	gnumeric := func(in string) string {
+		out := strings.TrimSuffix(in, ".xlsx") + "-gn.xlsx"
+		if b, err := exec.Command(gn, "--recalc", in, out).CombinedOutput(); err != nil {
+			t.Fatalf("ssconvert: %v: %s", err, b)
+		}
+		return out
+	}
+	paths := []string{gnumeric(honest)}
+	if soffice.Path() != "" {
+		lo := filepath.Join(dir, "lo")
+		os.Mkdir(lo, 0o755)
+		out, err := soffice.Convert(honest, lo, "xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, gnumeric(out))
+	}
+	seal := &Seal{Key: mustKey(t, tamperKey)}
+	for _, p := range paths {
+		res := NewChecker(Checks(), ReadOptions{Seal: seal}).CheckFile(p)
+		if res.Err != nil || len(res.Forms) != 1 {
+			t.Fatalf("%s: %v, %d forms", p, res.Err, len(res.Forms))
+		}
+		var tpl []Finding
+		for _, f := range res.Forms[0].Findings {
+			if strings.HasPrefix(f.Rule, "tpl.") {
+				tpl = append(tpl, f)
+			}
+		}
+		findingsMatch(t, "honest fill re-saved by Gnumeric ("+filepath.Base(p)+")", tpl, nil)
+		if res.Forms[0].Form.Template == nil {
+			t.Errorf("%s: the fingerprint was dropped", p)
+		}
 	}
 }
