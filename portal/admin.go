@@ -72,6 +72,27 @@ func (p *Portal) adminHome(w http.ResponseWriter, r *http.Request) {
 	p.render(w, r, http.StatusOK, "adminHome", p.adminView(r, "回收轮次", rounds))
 }
 
+// adminJSON lists the rounds and the CSRF token POSTs carry.
+func (p *Portal) adminJSON(w http.ResponseWriter, r *http.Request) {
+	rounds, err := p.st.Rounds(r.Context())
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	type rj struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	out := struct {
+		CSRF   string `json:"csrf"`
+		Rounds []rj   `json:"rounds"`
+	}{CSRF: p.csrf(r.PathValue("tok")), Rounds: []rj{}}
+	for _, x := range rounds {
+		out.Rounds = append(out.Rounds, rj{x.ID, x.Name})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // createRound makes a round from the uploaded spec and roster.
 func (p *Portal) createRound(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.FormValue("name"))
@@ -100,6 +121,10 @@ func (p *Portal) createRound(w http.ResponseWriter, r *http.Request) {
 	id, err := p.st.CreateRound(r.Context(), nr, "部门")
 	if err != nil {
 		p.fail(w, r, err)
+		return
+	}
+	if strings.Contains(r.URL.Path, "/api/") {
+		writeJSON(w, http.StatusCreated, map[string]int64{"round": id})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%sr/%d/", p.adminBase(r), id), http.StatusSeeOther)

@@ -29,13 +29,15 @@ import (
 type env struct {
 	ts    *httptest.Server
 	st    *store.Store
+	dir   string // the data folder
 	admin string // URL of the department's pages, ending in /
 }
 
 func newEnv(t *testing.T, dsn string, cfg portal.Config) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir(), dsn)
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,15 +51,13 @@ func newEnv(t *testing.T, dsn string, cfg portal.Config) *env {
 	cfg.Check = func(b []byte, name string, specs []*integrity.Record) validate.FileResult {
 		return k.WithSpecs(specs).CheckReader(bytes.NewReader(b), int64(len(b)), name)
 	}
-	ts := httptest.NewUnstartedServer(nil)
-	p, err := portal.New(ctx, cfg, ts.Listener.Addr().String())
+	p, err := portal.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.Config.Handler = p
-	ts.Start()
+	ts := httptest.NewServer(p)
 	t.Cleanup(ts.Close)
-	return &env{ts: ts, st: st, admin: ts.URL + "/a/" + tok + "/"}
+	return &env{ts: ts, st: st, dir: dir, admin: ts.URL + "/a/" + tok + "/"}
 }
 
 // roster moves 文旅管理与服务 to a second unit, so the round from
@@ -242,3 +242,14 @@ func waitDownload(t *testing.T, ch <-chan string) []byte {
 	}
 	return nil
 }
+
+// newMultipart writes a form with one file to b and returns its type.
+func newMultipart(b *bytes.Buffer, field, name string, data []byte) string {
+	mw := multipart.NewWriter(b)
+	w, _ := mw.CreateFormFile(field, name)
+	w.Write(data)
+	mw.Close()
+	return mw.FormDataContentType()
+}
+
+func roundSample(project string) string { return roundfix.Sample(project) }

@@ -28,6 +28,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/report"
+	"github.com/xlsxeval/xlsxeval/server"
 	"github.com/xlsxeval/xlsxeval/store"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
@@ -50,12 +51,11 @@ type Config struct {
 	// a minute (defaults 10 and 30).
 	UploadBurst int
 	UploadRate  float64
-	// Hosts are the host names (with port when not 80/443) the portal
-	// answers to, besides the address it listens on; a request naming
-	// another host is refused (DNS rebinding).
-	Hosts   []string
-	Version string
-	Log     *log.Logger
+	// AllowHosts are host names the portal answers to besides localhost
+	// and IP addresses (server.Guard: DNS rebinding, cross-site requests).
+	AllowHosts []string
+	Version    string
+	Log        *log.Logger
 }
 
 func (c *Config) fill() {
@@ -86,12 +86,12 @@ type Portal struct {
 	mux    *http.ServeMux
 	secret []byte
 	limit  *limiter
-	hosts  map[string]bool
-	specs  sync.Map // round id → *roundSpec
+	guard  http.Handler // the mux behind server.Guard
+	specs  sync.Map     // round id → *roundSpec
 }
 
-// New returns the portal of cfg; addr is the address it listens on.
-func New(ctx context.Context, cfg Config, addr string) (*Portal, error) {
+// New returns the portal of cfg.
+func New(ctx context.Context, cfg Config) (*Portal, error) {
 	cfg.fill()
 	if cfg.Store == nil || cfg.Check == nil {
 		return nil, errors.New("portal: Store and Check are required")
@@ -101,8 +101,9 @@ func New(ctx context.Context, cfg Config, addr string) (*Portal, error) {
 		return nil, err
 	}
 	p := &Portal{cfg: cfg, st: cfg.Store, mux: http.NewServeMux(), secret: secret,
-		limit: newLimiter(cfg.UploadBurst, cfg.UploadRate), hosts: allowedHosts(addr, cfg.Hosts)}
+		limit: newLimiter(cfg.UploadBurst, cfg.UploadRate)}
 	p.routes()
+	p.guard = (&server.Guard{AllowHosts: cfg.AllowHosts}).Wrap(p.mux)
 	return p, nil
 }
 
@@ -112,7 +113,9 @@ func (p *Portal) routes() {
 	m.HandleFunc("GET /api/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
 	// The department.
 	m.HandleFunc("GET /a/{tok}/{$}", p.admin(p.adminHome))
+	m.HandleFunc("GET /a/{tok}/api/{$}", p.admin(p.adminJSON))
 	m.HandleFunc("POST /a/{tok}/rounds", p.admin(p.createRound))
+	m.HandleFunc("POST /a/{tok}/api/rounds", p.admin(p.createRound))
 	m.HandleFunc("GET /a/{tok}/r/{rid}/{$}", p.admin(p.roundPage))
 	m.HandleFunc("GET /a/{tok}/api/r/{rid}", p.admin(p.roundJSON))
 	m.HandleFunc("POST /a/{tok}/r/{rid}/links", p.admin(p.linksCSV))
@@ -143,15 +146,7 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin") // links carry tokens: never sent elsewhere
 	h.Set("Cache-Control", "no-store")
 	start := time.Now()
-	if !p.hostOK(r.Host) {
-		http.Error(w, "主机名不被接受 (Host)", http.StatusMisdirectedRequest)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
-		http.Error(w, "跨站请求被拒绝", http.StatusForbidden)
-		return
-	}
-	p.mux.ServeHTTP(w, r)
+	p.guard.ServeHTTP(w, r)
 	p.cfg.Log.Printf("%s %s %s", r.Method, redact(r.URL.Path), time.Since(start).Round(time.Millisecond))
 }
 
@@ -162,43 +157,6 @@ func redact(path string) string {
 		parts[2] = "…"
 	}
 	return strings.Join(parts, "/")
-}
-
-// allowedHosts: the listen address, and localhost forms when it is a
-// loopback or unspecified address, plus the configured names.
-func allowedHosts(addr string, extra []string) map[string]bool {
-	m := map[string]bool{}
-	add := func(h string) { m[strings.ToLower(h)] = true }
-	add(addr)
-	if host, port, err := net.SplitHostPort(addr); err == nil {
-		ip := net.ParseIP(host)
-		if host == "" || host == "localhost" || (ip != nil && (ip.IsLoopback() || ip.IsUnspecified())) {
-			for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
-				add(h + ":" + port)
-			}
-		}
-	}
-	for _, h := range extra {
-		add(h)
-	}
-	return m
-}
-
-func (p *Portal) hostOK(host string) bool { return p.hosts[strings.ToLower(host)] }
-
-// sameOrigin refuses a state-changing request a browser sends from
-// another site: by Sec-Fetch-Site when the browser sends it, else by
-// Origin. Programs sending neither pass (they carry the CSRF token).
-func sameOrigin(r *http.Request) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "same-origin", "none":
-		return true
-	case "":
-	default:
-		return false
-	}
-	o := r.Header.Get("Origin")
-	return o == "" || o == "http://"+r.Host || o == "https://"+r.Host
 }
 
 // csrf is the form token of a link: derived from the server's secret and
@@ -225,7 +183,7 @@ func Run(ctx context.Context, cfg Config, addr string, ready func(addr string)) 
 	if err != nil {
 		return fmt.Errorf("无法监听 %s: %v", addr, err)
 	}
-	p, err := New(ctx, cfg, ln.Addr().String())
+	p, err := New(ctx, cfg)
 	if err != nil {
 		ln.Close()
 		return err

@@ -23,7 +23,6 @@ func portalFlags() []cli.Flag {
 		&cli.StringFlag{Name: "data", Usage: "回收门户的数据文件夹 (数据库与收到的工作簿); 不给出时为普通的拖放校验页"},
 		&cli.StringFlag{Name: "db", Usage: "回收门户使用的 PostgreSQL: postgres://用户:密码@主机/库 (默认: 数据文件夹中的 SQLite)"},
 		&cli.BoolFlag{Name: "new-admin-link", Usage: "重新生成部门管理链接 (旧链接作废)"},
-		&cli.StringSliceFlag{Name: "host", Usage: "门户对外的主机名 (含非 80/443 端口), 可多次给出; 其他 Host 的请求被拒绝"},
 		&cli.Float64Flag{Name: "upload-rate", Value: 30, Usage: "每个上传链接每分钟可上传的次数"},
 		&cli.IntFlag{Name: "upload-burst", Value: 10, Usage: "每个上传链接可连续上传的次数"},
 	}
@@ -50,7 +49,7 @@ func runPortal(c *cli.Context) error {
 	k := cfg.Checker
 	pc := portal.Config{
 		Store: st, Profile: k.Profile(), SignKey: cfg.SignKey, Lang: cfg.Lang, MaxUpload: cfg.MaxUpload,
-		UploadRate: c.Float64("upload-rate"), UploadBurst: c.Int("upload-burst"), Hosts: c.StringSlice("host"),
+		UploadRate: c.Float64("upload-rate"), UploadBurst: c.Int("upload-burst"), AllowHosts: c.StringSlice("allow-host"),
 		Version: version, Log: log.New(os.Stderr, "", log.LstdFlags),
 		Check: func(b []byte, name string, specs []*integrity.Record) validate.FileResult {
 			return k.WithSpecs(specs).CheckReader(bytes.NewReader(b), int64(len(b)), name)
@@ -66,8 +65,8 @@ func runPortal(c *cli.Context) error {
 		} else {
 			fmt.Fprintln(c.App.Writer, "部门管理链接已在首次启动时给出; 遗失时以 --new-admin-link 重新生成。")
 		}
-		if !server.IsLoopback(addr) && len(c.StringSlice("host")) == 0 {
-			fmt.Fprintln(c.App.ErrWriter, "注意: 对其他计算机开放时, 请用 --host 给出同事访问所用的主机名。")
+		if !server.IsLoopback(addr) && len(c.StringSlice("allow-host")) == 0 {
+			fmt.Fprintln(c.App.ErrWriter, "注意: 同事若以主机名 (而非 IP 地址) 访问, 请用 --allow-host 给出该名称。")
 		}
 	})
 	if err != nil {

@@ -38,7 +38,7 @@ func serveCommand() *cli.Command {
    带 --data 时为回收门户: 部门用管理链接建立回收轮次、发出各单位的上传链接、查看进度与每一版的问题、
    定稿; 单位用自己的链接下载模板、上传并立即看到校验结果。数据保存在该文件夹 (SQLite),
    或以 --db postgres://… 保存在 PostgreSQL。
-   xlsxeval serve --data 回收数据/ --addr 0.0.0.0:8080 --host 自评.example.gov.cn
+   xlsxeval serve --data 回收数据/ --addr 0.0.0.0:8080 --allow-host 自评.example.gov.cn
 
    English: a local web page and HTTP API over the same checks as 'check'.`,
 		Flags: append([]cli.Flag{
