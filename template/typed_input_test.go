@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -147,7 +148,11 @@ func TestTypedInputAgreesWithCheck(t *testing.T) {
 		typ(k("target"), x.target)
 		typ(k("actual"), x.actual)
 		typ(k("weight"), x.weight)
-		typ(k("reason"), "按完成情况扣分")
+		reason := "按完成情况扣分"
+		if i%5 == 4 {
+			reason = longReason
+		}
+		typ(k("reason"), reason)
 		r := lay.IndRow(i)
 		row := unoRow{Cap: lay.Helper(i, "cap"), Score: lay.Ref(k("score")), Scratch: Cell(lastCol+2, r),
 			Weight: x.weight, Conds: map[string]string{}}
@@ -176,6 +181,7 @@ func TestTypedInputAgreesWithCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTyped(t, plan.Out, sheet, lay, res)
+	printTyped(t, plan.Out)
 	// Gnumeric, recalculating what was typed, shows what LibreOffice shows.
 	if n := sameFormulaValues(t, w, plan.Out, gnumericRecalc(t, plan.Out), "Gnumeric"); n < 25*len(helperNames) {
 		t.Errorf("only %d formula cells compared with Gnumeric", n)
@@ -282,4 +288,30 @@ func checkTyped(t *testing.T, path, sheet string, lay Layout, res []unoResult) {
 		t.Errorf("grade: sheet %q, check %q", g, sum.Grade)
 	}
 	t.Logf("total %s, grade %s", sum.Total, sum.Grade)
+}
+
+// printTyped renders the typed form to PDF in LibreOffice: A4 landscape,
+// one page wide, the header on every page, long reasons printed whole
+// (rows grow with what is typed). Kept as PNG in XLSXEVAL_RENDER_DIR.
+func printTyped(t *testing.T, path string) {
+	needPoppler(t)
+	pdf, pages := pdfPages(t, path)
+	all := ""
+	for i, p := range pages {
+		flat := strings.Join(strings.Fields(p), "")
+		all += flat
+		for _, head := range []string{"一级指标", "偏差原因分析及改进措施"} {
+			if !strings.Contains(flat, head) {
+				t.Errorf("typed form page %d: no %s", i+1, head)
+			}
+		}
+	}
+	if n := strings.Count(all, strings.Join(strings.Fields(longReason), "")); n != 5 {
+		t.Errorf("typed form: the long reason printed whole %d times, want 5", n)
+	}
+	if dir := os.Getenv("XLSXEVAL_RENDER_DIR"); dir != "" {
+		if out, err := exec.Command("pdftoppm", "-png", "-r", "70", pdf, filepath.Join(dir, "typed")).CombinedOutput(); err != nil {
+			t.Fatalf("pdftoppm: %v %s", err, out)
+		}
+	}
 }
