@@ -60,36 +60,24 @@ func (b *budget) Release(n int64) {
 }
 
 // withUpload reads the whole body into memory before the handler runs, so
-// that a client sending slowly holds no worker and no other client's
-// place: it holds only the bytes it declared, from the shared body budget,
-// and only until BodyTimeout, when its connection is dropped. Work on the
+// that a client sending slowly holds no worker slot. Memory is admitted by
+// bytes in flight: each chunk of a body is taken from the shared body
+// budget as it arrives, so a slow client holds only what it really sent,
+// not what it declares, and loses even that at BodyTimeout. Work on the
 // body (checking workbooks) then takes worker slots by weight (check.go).
 func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		size := r.ContentLength
-		if size > s.cfg.MaxUpload {
+		if r.ContentLength > s.cfg.MaxUpload {
 			fail(w, tooLarge(s.cfg.MaxUpload))
 			return
-		}
-		if size < 0 {
-			size = s.cfg.MaxUpload // chunked: the most it may grow to
 		}
 		deadline := time.Now().Add(s.cfg.BodyTimeout)
 		// Past the deadline reads fail, and the client is told why.
 		http.NewResponseController(w).SetReadDeadline(deadline)
-		ctx, cancel := context.WithDeadline(r.Context(), deadline)
-		err := s.bodies.Acquire(ctx, size)
-		cancel()
+		body, held, err := s.readBody(w, r, deadline)
+		defer s.bodies.Release(held)
 		if err != nil {
-			if r.Context().Err() == nil {
-				fail(w, refuse(http.StatusServiceUnavailable, "服务器正忙 (同时上传的内容过多), 请稍后重试"))
-			}
-			return
-		}
-		defer s.bodies.Release(size)
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload))
-		if err != nil {
-			fail(w, s.bodyError(err))
+			fail(w, err) // harmless when the client is gone
 			return
 		}
 		http.NewResponseController(w).SetReadDeadline(time.Time{})
@@ -98,6 +86,39 @@ func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
 		h(w, r)
 	}
 }
+
+// bodyChunk is how much of a body is admitted at a time.
+const bodyChunk = 256 << 10
+
+// readBody reads r's body up to MaxUpload, taking each chunk from the body
+// budget before reading it; held is what it took. A chunk that cannot be
+// had within budgetWait (every byte of the budget held by bodies still
+// arriving) ends the request as busy rather than waiting for them all.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, deadline time.Time) (body []byte, held int64, err error) {
+	src := http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	var buf bytes.Buffer
+	for {
+		wait := time.Now().Add(budgetWait)
+		if deadline.Before(wait) {
+			wait = deadline
+		}
+		ctx, cancel := context.WithDeadline(r.Context(), wait)
+		err := s.bodies.Acquire(ctx, bodyChunk)
+		cancel()
+		if err != nil {
+			return nil, held, refuse(http.StatusServiceUnavailable, "服务器正忙 (同时上传的内容过多), 请稍后重试")
+		}
+		held += bodyChunk
+		if _, err := io.CopyN(&buf, src, bodyChunk); err == io.EOF {
+			return buf.Bytes(), held, nil
+		} else if err != nil {
+			return nil, held, s.bodyError(err)
+		}
+	}
+}
+
+// budgetWait bounds the wait for body budget.
+const budgetWait = 15 * time.Second
 
 // bodyError tells an over-limit body, a client too slow to send it and a
 // broken one apart, in words a user can act on.

@@ -207,13 +207,15 @@ func slowPost(t *testing.T, addr string, n int, gap time.Duration, stop <-chan s
 // Finding 3: four slow clients (one slot each) blocked every upload.
 func TestSlowClientsHoldNoSlot(t *testing.T) {
 	books := seeds(t)
-	_, ts := newTestServer(t, Config{Workers: 1, BodyTimeout: 3 * time.Second})
+	// Each slow client declares the most a body may be: together twice
+	// the body budget. They hold only what they sent.
+	_, ts := newTestServer(t, Config{Workers: 1, BodyTimeout: 3 * time.Second, MaxUpload: 1 << 20, BodyBudget: 4 << 20})
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	stop := make(chan struct{})
 	defer close(stop)
 	var answers []<-chan string
 	for i := 0; i < 8; i++ {
-		answers = append(answers, slowPost(t, addr, 1000, 200*time.Millisecond, stop))
+		answers = append(answers, slowPost(t, addr, 1<<20, 200*time.Millisecond, stop))
 	}
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()

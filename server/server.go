@@ -44,8 +44,8 @@ type Config struct {
 	FileTimeout time.Duration // per workbook; default 30 s
 	Workers     int           // light workbooks handled at once, all users together; default NumCPU
 	// Admission (admit.go, check.go): bodies are read whole before any
-	// work, within BodyTimeout (default 2 min) and BodyBudget bytes for all
-	// requests together (default 4×MaxUpload). A workbook declaring more
+	// work, within BodyTimeout (default 2 min); the bytes received so far
+	// by all requests together stay within BodyBudget (default 4×MaxUpload). A workbook declaring more
 	// than LightMax unpacked (default 4 MB) waits for the one heavy slot;
 	// past MaxUnpacked (default 32 MB) it is refused.
 	BodyTimeout time.Duration

@@ -79,12 +79,13 @@ func TestServeUnderAttack(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Minute)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	// Slow bodies: 1 MB declared, one byte every 500 ms.
+	// Slow bodies: each declares the largest body allowed (50 MB; together
+	// twice the body budget) and sends one byte every 500 ms.
 	for i := 0; i < slowClients; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			trickle(addr, 1<<20, 500*time.Millisecond, stop)
+			trickle(addr, 50<<20, 500*time.Millisecond, stop)
 		}()
 	}
 	time.Sleep(500 * time.Millisecond)
