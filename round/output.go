@@ -23,7 +23,7 @@ func (p *Progress) WriteText(w io.Writer, lang report.Lang) error {
 		}
 		fmt.Fprintf(&b, "%s\n", unit)
 		for _, pr := range prs {
-			fmt.Fprintf(&b, "  %s %s%s\n", pad(pr.State.Word(lang), 10), pr.Name, p.detail(pr, lang))
+			fmt.Fprintf(&b, "  %s %s%s\n", pad(pr.State.Word(lang), 8), pr.Name, p.detail(pr, lang))
 		}
 	}
 	for _, r := range p.Unlisted {
