@@ -10,6 +10,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // Options are what `xlsxeval template` is told.
@@ -20,6 +21,8 @@ type Options struct {
 	Password string
 	// SignKey, when set, signs every form (tamper-evident, see integrity).
 	SignKey integrity.Key
+	// Layout is the region layout to write (nil: the seed's).
+	Layout *layout.Layout
 }
 
 // DefaultRows is the number of indicator rows of a blank form: the
@@ -37,6 +40,7 @@ func Blank(o Options) (*Workbook, error) {
 	}
 	w.Password = o.Password
 	w.SignKey = o.SignKey
+	w.Layout = o.Layout
 	rows := o.Rows
 	if rows <= 0 {
 		rows = DefaultRows
@@ -52,6 +56,7 @@ func Build(prs []*Project, o Options) (*Workbook, error) {
 	}
 	w.Password = o.Password
 	w.SignKey = o.SignKey
+	w.Layout = o.Layout
 	used := map[string]bool{}
 	for _, pr := range prs {
 		if err := w.AddForm(SheetName(pr.Name, used), pr, 0, o.Year); err != nil {

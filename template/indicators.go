@@ -7,10 +7,14 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
-var indHeads = []string{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"}
+// indHeads are the canonical headers of the indicator columns.
+var indHeads = map[string]string{"l1": "一级指标", "l2": "二级指标", "l3": "三级指标", "target": "年度指标值",
+	"actual": "实际完成值", "weight": "分值", "score": "得分", "reason": "偏差原因分析及改进措施",
+	"target_op": "指标性质", "target_unit": "度量单位"}
 
 // indicator returns the spec's indicator i, or an empty one.
 func (s *sheetWriter) indicator(i int) *Indicator {
@@ -21,43 +25,78 @@ func (s *sheetWriter) indicator(i int) *Indicator {
 }
 
 func (s *sheetWriter) indicators() {
-	st, lay := s.w.st, s.lay
-	for i, h := range indHeads {
-		s.set(Cell(colA+i, rowIndHead), s.label(h), st.label)
-	}
-	s.rowHeight(rowIndHead, 30)
+	lay := s.lay
+	s.indHeader()
 	for i := 0; i < lay.Rows; i++ {
 		s.indicatorRow(i)
 	}
 	s.mergeCategories()
 }
 
+// indHeader writes the header rows: on two rows (公开14表) a split target
+// sits under one 年度指标值 and the other labels span both rows.
+func (s *sheetWriter) indHeader() {
+	st, g := s.w.st, s.lay.g
+	r, last := g.indHead, g.indHead+g.headRows-1
+	for _, k := range g.lay.Ind.Columns {
+		c := g.ind[k]
+		h := s.text("ind."+k, indHeads[k])
+		if last > r && (k == "target_op" || k == "target" || k == "target_unit") && g.split() {
+			s.set(Cell(c, last), h, st.label)
+			continue
+		}
+		s.box(Cell(c, r), Cell(c, last), h, st.label)
+	}
+	if last > r && g.split() {
+		a, b := g.splitSpan()
+		s.box(Cell(a, r), Cell(b, r), s.label(indHeads["target"]), st.label)
+	}
+	for c, h := range g.extra {
+		s.box(Cell(c, r), Cell(c, last), h, st.label)
+	}
+	for row := r; row <= last; row++ {
+		s.rowHeight(row, 30)
+	}
+}
+
 func (s *sheetWriter) indicatorRow(i int) {
-	st, lay := s.w.st, s.lay
+	st, lay, g := s.w.st, s.lay, s.lay.g
 	r := lay.IndRow(i)
 	x := s.indicator(i)
+	at := func(k string) string { return Cell(g.ind[k], r) }
 	if !s.sameL1(i) {
-		s.set(Cell(colA, r), x.L1, s.given(x.L1, st.textIn, st.text))
+		s.set(at("l1"), x.L1, s.given(x.L1, st.textIn, st.text))
 	} else {
-		s.set(Cell(colA, r), nil, st.text)
+		s.set(at("l1"), nil, st.text)
 	}
 	if !s.sameL2(i) {
-		s.set(Cell(colB, r), x.L2, s.given(x.L2, st.textIn, st.text))
+		s.set(at("l2"), x.L2, s.given(x.L2, st.textIn, st.text))
 	} else {
-		s.set(Cell(colB, r), nil, st.text)
+		s.set(at("l2"), nil, st.text)
 	}
-	s.set(Cell(colC, r), x.L3, s.given(x.L3, st.textIn, st.labelL))
-	s.set(Cell(colD, r), x.Target, s.given(x.Target, st.textAt, st.text))
-	s.set(Cell(colE, r), x.Actual, st.textAt)
+	s.set(at("l3"), x.L3, s.given(x.L3, st.textIn, st.labelL))
+	if g.split() {
+		op, v, unit := splitTarget(x.Target)
+		s.set(at("target_op"), op, s.given(x.Target, st.textAt, st.text))
+		s.set(at("target"), v, s.given(x.Target, st.textAt, st.text))
+		s.set(at("target_unit"), unit, s.given(x.Target, st.textAt, st.text))
+	} else {
+		s.set(at("target"), x.Target, s.given(x.Target, st.textAt, st.text))
+	}
+	s.set(at("actual"), x.Actual, st.textAt)
 	wStyle := st.numIn
 	if s.pr != nil && x.Weight != nil {
 		wStyle = st.num
 	}
-	s.setNum(Cell(colF, r), x.Weight, wStyle)
-	s.setNum(Cell(colG, r), x.Score, st.numIn)
-	s.set(Cell(colH, r), x.Reason, st.textIn)
+	s.setNum(at("weight"), x.Weight, wStyle)
+	s.setNum(at("score"), x.Score, st.numIn)
+	s.set(at("reason"), x.Reason, st.textIn)
+	for c := range g.extra {
+		s.set(Cell(c, r), nil, st.textIn)
+	}
 	s.helpers(i)
-	h := max(20, textHeight(x.L3, widths[colC]), textHeight(x.Actual, widths[colE]), textHeight(x.Reason, widths[colH]))
+	h := max(20, textHeight(x.L3, g.colWidth(g.ind["l3"])), textHeight(x.Actual, g.colWidth(g.ind["actual"])),
+		textHeight(x.Reason, g.colWidth(g.ind["reason"])))
 	s.autoHeight(r, h)
 }
 
@@ -79,7 +118,7 @@ func (s *sheetWriter) mergeCategories() {
 	for _, c := range []struct {
 		col  int
 		same func(int) bool
-	}{{colA, s.sameL1}, {colB, s.sameL2}} {
+	}{{s.lay.g.ind["l1"], s.sameL1}, {s.lay.g.ind["l2"], s.sameL2}} {
 		start := 0
 		for i := 1; i <= lay.Rows; i++ {
 			if i < lay.Rows && c.same(i) {
@@ -93,8 +132,10 @@ func (s *sheetWriter) mergeCategories() {
 
 // rowRefs binds the names formulas.RowHelpers reads to the cells of
 // indicator i: its inputs, the 一级 and 二级 cells it sits under (the
-// top of a merged category), and its helper cells.
+// top of a merged category), and its helper cells. A target split over
+// three cells is read as the three joined, as the checker reads it.
 func (s *sheetWriter) rowRefs(i int) formulas.Refs {
+	g := s.lay.g
 	r := s.lay.IndRow(i)
 	top1, top2 := i, i
 	for top1 > 0 && s.sameL1(top1) {
@@ -103,8 +144,15 @@ func (s *sheetWriter) rowRefs(i int) formulas.Refs {
 	for top2 > 0 && s.sameL2(top2) {
 		top2--
 	}
-	refs := formulas.Refs{"target": Cell(colD, r), "actual": Cell(colE, r), "w": Cell(colF, r),
-		"score": Cell(colG, r), "reason": Cell(colH, r), "l1": Cell(colA, r), "l2": Cell(colB, r)}
+	refs := formulas.Refs{}
+	for _, k := range []string{"target", "actual", "weight", "score", "reason", "l1", "l2"} {
+		refs[k] = cellAt(g.ind[k], r)
+	}
+	refs["w"] = refs["weight"]
+	delete(refs, "weight")
+	if g.split() {
+		refs["target"] = "(" + Cell(g.ind["target_op"], r) + "&" + Cell(g.ind["target"], r) + "&" + Cell(g.ind["target_unit"], r) + ")"
+	}
 	// A bare target (43.2) is read as ≤ under 成本指标: where the category
 	// is merged from a row above, the department's category is written
 	// into the formula (a formula reaching into another row breaks when
@@ -118,7 +166,7 @@ func (s *sheetWriter) rowRefs(i int) formulas.Refs {
 		}
 	}
 	for _, n := range helperNames {
-		refs[n] = Cell(helperCol(n), r)
+		refs[n] = Cell(s.lay.helperCol(n), r)
 	}
 	return refs
 }
@@ -152,9 +200,9 @@ func (s *sheetWriter) helpers(i int) {
 	}
 }
 
-// totals writes the 总分 and 评分等级 rows.
+// totals writes the 总分 row (or the total at the top) and the grade.
 func (s *sheetWriter) totals() {
-	st, lay, p := s.w.st, s.lay, s.w.Profile
+	st, lay, g, p := s.w.st, s.lay, s.lay.g, s.w.Profile
 	tr, gr := lay.TotalRow(), lay.GradeRow()
 	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
 	var weights, scores []formulas.Interval
@@ -167,47 +215,78 @@ func (s *sheetWriter) totals() {
 			scores = append(scores, formulas.Exact(x.Score.Decimal))
 		}
 	}
-	s.box(Cell(colA, tr), Cell(colE, tr), s.label("总分"), st.label)
 	span := func(col int) string { return fmt.Sprintf("%s:%s", Cell(col, first), Cell(col, last)) }
-	refs := formulas.Refs{"funds_weight": Cell(colF, lay.FundRow(0)), "weights": span(colF),
-		"funds_score": Cell(colH, lay.FundRow(0)), "scores": span(colG), "total": Cell(colG, tr)}
+	ft := lay.FundRow(form.FundTotal)
+	// A budget the layout does not score weighs nothing.
+	fw, fs := cellAt(g.fund["weight"], ft), cellAt(g.fund["score"], ft)
 	env := formulas.Env{"funds_weight": formulas.Num(p.BudgetWeight), "weights": formulas.ListVal(weights),
 		"scores": formulas.ListVal(scores), "funds_score": formulas.Num(decimal.Zero)}
-	if fs, ok := s.w.cache[s.sheet][Cell(colH, lay.FundRow(0))].(decimal.Decimal); ok {
-		env["funds_score"] = formulas.Num(fs)
+	if fw == "" || fs == "" {
+		fw, fs, env["funds_weight"] = "0", "0", formulas.Num(decimal.Zero)
 	}
-	s.rule(Cell(colF, tr), "weights.sum", refs, env, st.formula)
-	s.rule(Cell(colG, tr), "total.sum", refs, env, st.formula)
-	s.set(Cell(colH, tr), nil, st.text)
-	s.rowHeight(tr, 24)
-	s.set(Cell(colA, gr), s.label("评分等级"), st.label)
-	env["total"] = s.w.computed[s.sheet][Cell(colG, tr)]
+	if v, ok := s.w.cache[s.sheet][fs].(decimal.Decimal); ok {
+		env["funds_score"] = formulas.Num(v)
+	}
+	total := lay.Ref(form.FTotal.Key)
+	refs := formulas.Refs{"funds_weight": fw, "weights": span(g.ind["weight"]),
+		"funds_score": fs, "scores": span(g.ind["score"]), "total": total}
+	if tr > 0 {
+		end := g.totalLabelEnd()
+		if g.gradeOnTotal {
+			end -= 4
+		}
+		s.box(Cell(1, tr), Cell(end, tr), s.text("total.score", "总分"), st.label)
+		s.rule(lay.Ref(form.FTotalW.Key), "weights.sum", refs, env, st.formula)
+		for c := end + 1; c <= g.width; c++ {
+			if c != g.ind["weight"] && c != g.ind["score"] {
+				s.set(Cell(c, tr), nil, st.text)
+			}
+		}
+		s.rowHeight(tr, 24)
+	} else {
+		r := g.topTotal
+		s.box(Cell(1, r), Cell(2, r), s.text("total.top", form.STopTotal.Label), st.label)
+		s.rowHeight(r, 24)
+	}
+	s.rule(total, "total.sum", refs, env, st.formula)
+	if gr == 0 {
+		return
+	}
+	env["total"] = s.w.computed[s.sheet][total]
+	a, b := 2, g.width
+	if g.gradeOnTotal {
+		a, b = g.gradeCol(), g.gradeCol()+1
+		s.box(Cell(a-2, gr), Cell(a-1, gr), s.text("grade", "评分等级"), st.label)
+	} else {
+		s.set(Cell(1, gr), s.text("grade", "评分等级"), st.label)
+		s.rowHeight(gr, 24)
+	}
 	if s.err == nil {
-		s.err = s.out.SetCellStyle(s.sheet, Cell(colB, gr), Cell(colH, gr), st.grade)
+		s.err = s.out.SetCellStyle(s.sheet, Cell(a, gr), Cell(b, gr), st.grade)
 	}
-	s.rule(Cell(colB, gr), "total.grade", refs, env, st.grade)
-	s.merge(Cell(colB, gr), Cell(colH, gr))
-	s.rowHeight(gr, 24)
+	s.rule(Cell(a, gr), "total.grade", refs, env, st.grade)
+	s.merge(Cell(a, gr), Cell(b, gr))
 }
 
 // validations adds dropdowns and value checks with Chinese prompts.
 func (s *sheetWriter) validations() {
-	lay, p := s.lay, s.w.Profile
+	lay, g, p := s.lay, s.lay.g, s.w.Profile
 	unit := p.AmountUnit
 	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
 	col := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
-	amounts := fmt.Sprintf("%s:%s", Cell(colC, lay.FundRow(1)), Cell(colE, lay.FundRow(3)))
-	s.dv(amounts, func(dv *excelize.DataValidation) error {
-		dv.SetInput("金额", fmt.Sprintf("请填写金额 (%s), 保留两位小数, 不能为负数。", unit))
-		dv.SetError(excelize.DataValidationErrorStyleStop, "金额有误", "金额须为不小于 0 的数字。")
-		return dv.SetRange(0, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
-	})
-	s.dv(col(colG), func(dv *excelize.DataValidation) error {
+	if amounts := g.amountCells(); amounts != "" {
+		s.dv(amounts, func(dv *excelize.DataValidation) error {
+			dv.SetInput("金额", fmt.Sprintf("请填写金额 (%s), 保留两位小数, 不能为负数。", unit))
+			dv.SetError(excelize.DataValidationErrorStyleStop, "金额有误", "金额须为不小于 0 的数字。")
+			return dv.SetRange(0, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
+		})
+	}
+	s.dv(col(g.ind["score"]), func(dv *excelize.DataValidation) error {
 		dv.SetInput("得分", "得分须在 0 到本行分值之间; 低于分值时请填写偏差原因分析及改进措施。")
 		dv.SetError(excelize.DataValidationErrorStyleStop, "得分有误", "得分须为 0 到本行分值之间的数字。")
-		return dv.SetRange(0, fmt.Sprintf("$%s", Cell(colF, first)), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		return dv.SetRange(0, fmt.Sprintf("$%s", Cell(g.ind["weight"], first)), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
 	})
-	s.dv(col(colH), func(dv *excelize.DataValidation) error {
+	s.dv(col(g.ind["reason"]), func(dv *excelize.DataValidation) error {
 		dv.SetInput("偏差原因", "得分低于分值时必须填写偏差原因分析及改进措施。")
 		return nil
 	})
@@ -221,9 +300,10 @@ func (s *sheetWriter) validations() {
 func (s *sheetWriter) rowValidations(i int) {
 	x := s.indicator(i)
 	r := s.lay.IndRow(i)
-	c := func(col int) string { return Cell(col, r) }
+	g := s.lay.g
+	c := func(k string) string { return Cell(g.ind[k], r) }
 	if x.L1 == "" {
-		s.dv(c(colA), func(dv *excelize.DataValidation) error {
+		s.dv(c("l1"), func(dv *excelize.DataValidation) error {
 			dv.SetSqrefDropList(nameL1)
 			dv.SetInput("一级指标", "请从下拉列表中选择一级指标。")
 			dv.SetError(excelize.DataValidationErrorStyleStop, "一级指标有误", "请从下拉列表中选择一级指标。")
@@ -231,22 +311,22 @@ func (s *sheetWriter) rowValidations(i int) {
 		})
 	}
 	if x.L2 == "" {
-		s.dv(c(colB), func(dv *excelize.DataValidation) error {
+		s.dv(c("l2"), func(dv *excelize.DataValidation) error {
 			// excelize writes the formula as is: escape it for the XML.
-			dv.SetSqrefDropList(fmt.Sprintf(`INDIRECT("%s"&amp;MATCH($%s,%s,0))`, nameL2, c(colA), nameL1))
+			dv.SetSqrefDropList(fmt.Sprintf(`INDIRECT("%s"&amp;MATCH($%s,%s,0))`, nameL2, c("l1"), nameL1))
 			dv.SetInput("二级指标", "请先选择一级指标, 再从下拉列表中选择其下的二级指标。")
 			dv.SetError(excelize.DataValidationErrorStyleStop, "二级指标有误", "二级指标须属于本行的一级指标。")
 			return nil
 		})
 	}
 	if x.Target == "" {
-		s.dv(c(colD), func(dv *excelize.DataValidation) error {
+		s.dv(c("target"), func(dv *excelize.DataValidation) error {
 			dv.SetInput("年度指标值", "写法如 ≥10.00(项)、≤17.52(万元)、=100.00(%); 定性指标如 健全。")
 			return nil
 		})
 	}
 	if x.Weight == nil || s.pr == nil {
-		s.dv(c(colF), func(dv *excelize.DataValidation) error {
+		s.dv(c("weight"), func(dv *excelize.DataValidation) error {
 			dv.SetInput("分值", fmt.Sprintf("预算执行率分值 %s 与各指标分值合计须为 %s。", s.w.Profile.BudgetWeight, s.w.Profile.TotalWeight))
 			dv.SetError(excelize.DataValidationErrorStyleStop, "分值有误", "分值须为 0 到 100 之间的数字。")
 			return dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
@@ -254,7 +334,7 @@ func (s *sheetWriter) rowValidations(i int) {
 	}
 	tv, err := formulas.Parse(x.Target)
 	if x.Target != "" && err == nil && tv.Num == nil {
-		s.dv(c(colE), func(dv *excelize.DataValidation) error {
+		s.dv(c("actual"), func(dv *excelize.DataValidation) error {
 			// The levels offered, other words (及时, 健全) accepted
 			// without an alert: they read as met when they repeat the target.
 			dv.SetSqrefDropList(nameLevels)
@@ -263,7 +343,7 @@ func (s *sheetWriter) rowValidations(i int) {
 		})
 		return
 	}
-	s.dv(c(colE), func(dv *excelize.DataValidation) error {
+	s.dv(c("actual"), func(dv *excelize.DataValidation) error {
 		if x.Target == "" {
 			// The target is typed later: offer the levels, accept
 			// numbers without an alert (no error message is shown).
@@ -290,17 +370,21 @@ func (s *sheetWriter) dv(sqref string, fill func(*excelize.DataValidation) error
 // ind.reason and weights.sum rendered for the first indicator row (the
 // others follow relatively).
 func (s *sheetWriter) conditional() {
-	lay, st := s.lay, s.w.st
+	lay, g, st := s.lay, s.lay.g, s.w.st
 	first, last := lay.IndRow(0), lay.IndRow(lay.Rows-1)
 	rg := func(c int) string { return fmt.Sprintf("%s:%s", Cell(c, first), Cell(c, last)) }
 	refs := s.rowRefs(0)
 	for k, v := range refs {
-		refs[k] = "$" + v // columns fixed, rows relative
+		if v != "" && v[0] >= 'A' && v[0] <= 'Z' {
+			refs[k] = "$" + v // columns fixed, rows relative
+		}
 	}
-	s.cond(rg(colG), "ind.cap", refs, st.condRed)
-	s.cond(rg(colH), "ind.reason", refs, st.condYellow)
-	tw := Cell(colF, lay.TotalRow())
-	s.cond(tw, "weights.off", formulas.Refs{"weights": fmt.Sprintf("$%s:$%s", Cell(colF, first), Cell(colF, last)), "weights_total": tw}, st.condRed)
+	s.cond(rg(g.ind["score"]), "ind.cap", refs, st.condRed)
+	s.cond(rg(g.ind["reason"]), "ind.reason", refs, st.condYellow)
+	if tw := lay.Ref(form.FTotalW.Key); tw != "" {
+		wc := g.ind["weight"]
+		s.cond(tw, "weights.off", formulas.Refs{"weights": fmt.Sprintf("$%s:$%s", Cell(wc, first), Cell(wc, last)), "weights_total": tw}, st.condRed)
+	}
 }
 
 // cond adds the conditional format of rule name over refs to sqref.
@@ -339,11 +423,11 @@ func (s *sheetWriter) page() {
 	}
 	quoted := "'" + strings.ReplaceAll(s.sheet, "'", "''") + "'"
 	if s.err = f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: s.sheet,
-		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, lay.IndHeadRow(), lay.IndHeadRow())}); s.err != nil {
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, lay.IndHeadRow(), lay.IndRow(0)-1)}); s.err != nil {
 		return
 	}
 	s.err = f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: s.sheet,
-		RefersTo: fmt.Sprintf("%s!$A$1:$H$%d", quoted, lay.LastRow())})
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, colName(lay.g.width), lay.LastRow())})
 }
 
 func (s *sheetWriter) protect() {

@@ -4,34 +4,18 @@
 package template
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // Version is the template format version recorded in the fingerprint.
 const Version = "1"
 
-// Visible columns A..H of the form.
-const (
-	colA = iota + 1
-	colB
-	colC
-	colD
-	colE
-	colF
-	colG
-	colH
-)
-
-// colHelpers is the first hidden, locked helper column, right of H: the
-// cells formulas.RowHelpers reads an indicator row with, in their order.
-const colHelpers = colH + 1
-
-// helperNames are the names of formulas.RowHelpers, in column order.
+// helperNames are the names of formulas.RowHelpers, in column order: the
+// hidden, locked cells right of the form that read an indicator row.
 var helperNames = func() []string {
 	var out []string
 	for _, h := range formulas.RowHelpers(formulas.Default()) {
@@ -40,50 +24,32 @@ var helperNames = func() []string {
 	return out
 }()
 
-// lastCol is the last helper column.
-var lastCol = colHelpers + len(helperNames) - 1
-
-// helperCol is the column of the helper named name.
-func helperCol(name string) int {
-	for i, n := range helperNames {
-		if n == name {
-			return colHelpers + i
-		}
-	}
-	panic("template: no helper " + name)
-}
-
-// Fixed rows of the form, top to bottom (1-based).
-const (
-	rowTitle     = 1
-	rowYear      = 2
-	rowProject   = 3
-	rowDept      = 4
-	rowFundsHead = 5
-	rowFunds     = 6 // first of form.NumFunds rows
-	rowGoalHead  = rowFunds + form.NumFunds
-	rowGoal      = rowGoalHead + 1
-	rowIndHead   = rowGoal + 1
-	rowInd       = rowIndHead + 1 // first indicator row
-)
-
-// Layout is where every field of the form sits. It is described once here;
-// the writer, the fingerprint and the tests all go through it.
+// Layout is where every field of the form sits, from the geometry of a
+// region's layout (package layout) and the number of indicator rows. The
+// writer, the fingerprint, the seal and the tests all go through it.
 type Layout struct {
 	Rows    int // indicator rows
 	Profile *formulas.Profile
+	g       *geometry
 }
 
-// NewLayout returns the layout of a form with rows indicator rows.
-func NewLayout(rows int, p *formulas.Profile) Layout {
+// NewLayout returns the seed's layout of a form with rows indicator rows.
+func NewLayout(rows int, p *formulas.Profile) Layout { return NewLayoutOf(rows, p, nil) }
+
+// NewLayoutOf returns the layout of a form with rows indicator rows laid
+// out as region layout l (nil: the seed's).
+func NewLayoutOf(rows int, p *formulas.Profile, l *layout.Layout) Layout {
 	if rows < 1 {
 		rows = 1
 	}
 	if p == nil {
 		p = formulas.Default()
 	}
-	return Layout{Rows: rows, Profile: p}
+	return Layout{Rows: rows, Profile: p, g: geometryOf(l)}
 }
+
+// Of is the region layout this form is laid out as.
+func (l Layout) Of() *layout.Layout { return l.g.lay }
 
 // Cell returns the A1 reference of col, row.
 func Cell(col, row int) string { return colName(col) + strconv.Itoa(row) }
@@ -103,32 +69,63 @@ func colName(col int) string {
 
 const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-// FundRow is the sheet row of funds row i (form.FundTotal..).
-func (l Layout) FundRow(i int) int { return rowFunds + i }
+// FundRow is the sheet row of funds row i (form.FundTotal..), 0 when
+// the layout has no such row.
+func (l Layout) FundRow(i int) int { return l.g.fundRow(i) }
 
 // IndRow is the sheet row of indicator i (from 0).
-func (l Layout) IndRow(i int) int { return rowInd + i }
+func (l Layout) IndRow(i int) int { return l.g.indRow(i) }
 
-// TotalRow is the 总分 row; GradeRow the 评分等级 row.
-func (l Layout) TotalRow() int { return rowInd + l.Rows }
-func (l Layout) GradeRow() int { return l.TotalRow() + 1 }
+// TotalRow is the 总分 row under the indicators, 0 when the layout writes
+// the total at the top only.
+func (l Layout) TotalRow() int {
+	if !l.g.totalRow {
+		return 0
+	}
+	return l.IndRow(l.Rows)
+}
+
+// GradeRow is the row of the written grade, 0 when the form has none.
+func (l Layout) GradeRow() int {
+	switch {
+	case l.g.gradeOnTotal && l.TotalRow() > 0:
+		return l.TotalRow()
+	case l.g.gradeRow || l.g.gradeOnTotal:
+		return l.IndRow(l.Rows) + btoi(l.g.totalRow)
+	}
+	return 0
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // LastRow is the last row of the form.
-func (l Layout) LastRow() int { return l.GradeRow() }
+func (l Layout) LastRow() int { return max(l.IndRow(l.Rows-1), l.TotalRow(), l.GradeRow()) }
 
-// IndHeadRow is the indicator header row (repeated when printed).
-func (l Layout) IndHeadRow() int { return rowIndHead }
+// IndHeadRow is the first indicator header row; the header (repeated when
+// printed) runs to IndRow(0)-1.
+func (l Layout) IndHeadRow() int { return l.g.indHead }
 
 // Helper returns the hidden helper cell of indicator i named which (a
 // formulas.RowHelpers name, e.g. "cap").
-func (l Layout) Helper(i int, which string) string { return Cell(helperCol(which), l.IndRow(i)) }
+func (l Layout) Helper(i int, which string) string { return Cell(l.helperCol(which), l.IndRow(i)) }
 
-// fundCols are the columns of a funds row: label, initial, budget, exec,
-// weight, rate, score.
-var fundCols = [...]int{colB, colC, colD, colE, colF, colG, colH}
+// helperCol is the column of the helper named name.
+func (l Layout) helperCol(name string) int {
+	for i, n := range helperNames {
+		if n == name {
+			return l.g.helperCol(i)
+		}
+	}
+	panic("template: no helper " + name)
+}
 
-// indCols are the columns of an indicator row, in form.Indicator order.
-var indCols = [...]int{colA, colB, colC, colD, colE, colF, colG, colH}
+// lastCol is the last (hidden) column of the form.
+func (l Layout) lastCol() int { return l.g.helperCol(len(helperNames) - 1) }
 
 // Place sets the Ref of every field of f (as keyed by f.Cells()) and sizes
 // f.Indicators to the layout's rows.
@@ -146,63 +143,65 @@ func (l Layout) Place(f *form.Form) {
 	}
 }
 
-// Ref returns the A1 reference of the field key (see form.Cells), or "".
+// Ref returns the A1 reference of the field key (see form.Cells), or ""
+// when the layout has no such field.
 func (l Layout) Ref(key string) string {
-	switch key {
-	case "title":
-		return Cell(colA, rowTitle)
-	case "year":
-		return Cell(colA, rowYear)
-	case "project":
-		return Cell(colC, rowProject)
-	case "department":
-		return Cell(colC, rowDept)
-	case "unit":
-		return Cell(colG, rowDept)
-	case "funds.label":
-		return Cell(colA, rowFundsHead)
-	case "goal":
-		return Cell(colB, rowGoal)
-	case "done":
-		return Cell(colF, rowGoal)
-	case "total.weight":
-		return Cell(colF, l.TotalRow())
-	case "total.score":
-		return Cell(colG, l.TotalRow())
-	case "grade":
-		return Cell(colB, l.GradeRow())
-	}
-	parts := strings.Split(key, ".")
-	if len(parts) != 3 {
+	k, ok := form.ParseKey(key)
+	if !ok {
 		return ""
 	}
-	var i int
-	if _, err := fmt.Sscan(parts[1], &i); err != nil {
+	col, row := l.at(k)
+	if col == 0 || row == 0 {
 		return ""
 	}
-	switch parts[0] {
-	case "funds":
-		if j := index(fundKeys, parts[2]); j >= 0 && i < form.NumFunds {
-			return Cell(fundCols[j], l.FundRow(i))
-		}
-	case "ind":
-		if j := index(indKeys, parts[2]); j >= 0 && i < l.Rows {
-			return Cell(indCols[j], l.IndRow(i))
-		}
-	}
-	return ""
+	return Cell(col, row)
 }
 
-var fundKeys = []string{"label", "initial", "budget", "exec", "weight", "rate", "score"}
-var indKeys = []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"}
-
-func index(xs []string, s string) int {
-	for i, x := range xs {
-		if x == s {
-			return i
+// at is the column and row of field k; 0 when the layout lacks it.
+func (l Layout) at(k form.Key) (col, row int) {
+	g := l.g
+	switch k.Group {
+	case form.GroupFunds:
+		return g.fund[k.Field.Key], g.fundRow(k.Index)
+	case form.GroupInd:
+		if k.Index >= l.Rows {
+			return 0, 0
 		}
+		return g.ind[k.Field.Key], l.IndRow(k.Index)
 	}
-	return -1
+	switch k.Field {
+	case form.FTitle:
+		return 1, g.title
+	case form.FYear:
+		return 1, g.year
+	case form.FProject:
+		return 3, g.project
+	case form.FDepartment:
+		return 3, g.dept
+	case form.FUnit:
+		if g.lay.HasHead(form.FUnit) {
+			return g.unitCol(), g.dept
+		}
+	case form.FFundsLabel:
+		return 1, g.fundsHead
+	case form.FGoal:
+		return 2, g.goalRow()
+	case form.FDone:
+		return g.doneCol(), g.goalRow()
+	case form.FTotalW:
+		return g.ind["weight"], l.TotalRow()
+	case form.FTotal:
+		if l.TotalRow() > 0 {
+			return g.ind["score"], l.TotalRow()
+		}
+		return 3, g.topTotal
+	case form.FGrade:
+		if g.gradeOnTotal && l.TotalRow() > 0 {
+			return g.gradeCol(), l.GradeRow()
+		}
+		return 2, l.GradeRow()
+	}
+	return 0, 0
 }
 
 // Fingerprint returns the fingerprint of a form of this layout on sheet.
@@ -211,15 +210,21 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 	l.Place(f)
 	fields := map[string]string{}
 	for k, c := range f.Cells() {
-		if c.Ref != "" { // the seed layout has no split target columns
+		if c.Ref != "" { // fields the layout does not have
 			fields[k] = c.Ref
 		}
 	}
 	return &form.Fingerprint{
 		Generator: "xlsxeval", Version: Version, Profile: l.Profile.Name,
-		Sheet: sheet, Rows: l.Rows, Fields: fields,
+		Sheet: sheet, Rows: l.Rows, Layout: l.layoutName(), Fields: fields,
 	}
 }
 
-// amountHeader is the funds block header, e.g. "项目资金 (万元)".
-func (l Layout) amountHeader() string { return "项目资金 (" + l.Profile.AmountUnit + ")" }
+// layoutName is the layout the fingerprint records: "" for the seed's,
+// so the seed's fingerprint reads as before layouts existed.
+func (l Layout) layoutName() string {
+	if l.g == seedGeometry() {
+		return ""
+	}
+	return l.g.lay.Name
+}

@@ -68,7 +68,7 @@ func TestEveryFormulaFromRule(t *testing.T) {
 		}
 		n := 0
 		for r := 1; r <= lay.LastRow()+5; r++ {
-			for c := 1; c <= lastCol+5; c++ {
+			for c := 1; c <= lay.lastCol()+5; c++ {
 				ref := Cell(c, r)
 				fm, err := f.GetCellFormula(sheet, ref)
 				if err != nil {

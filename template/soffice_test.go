@@ -183,7 +183,7 @@ func TestLibreOfficeRecalculates(t *testing.T) {
 		{"文旅管理与服务", "B26", "优"}, {"文旅管理与服务", lay.Helper(10, "cap"), "3.99"}, {"文旅管理与服务", "G8", "0.00"},
 	} {
 		v, _ := f.GetCellValue(c.sheet, c.ref)
-		if strings.HasPrefix(c.ref, colName(helperCol("cap"))) {
+		if strings.HasPrefix(c.ref, colName(lay.helperCol("cap"))) {
 			raw, _ := f.GetCellValue(c.sheet, c.ref, excelize.Options{RawCellValue: true})
 			v = decimal.RequireFromString(raw).StringFixed(2)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -223,7 +224,7 @@ func checkKeys(n *yaml.Node, where string, keys ...string) error {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
-		if index(keys, k.Value) < 0 {
+		if !slices.Contains(keys, k.Value) {
 			return &SpecError{Line: k.Line, Field: strings.TrimPrefix(where+"."+k.Value, "."),
 				Msg: "未知字段 (可用: " + strings.Join(keys, ", ") + ")"}
 		}

@@ -3,6 +3,7 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -69,7 +70,7 @@ func TestWorkbookStructure(t *testing.T) {
 			first := w.fps[0]
 			lay := NewLayout(first.Rows, w.Profile)
 			x := readPart(t, zr, sheetPart(t, f, zr, first.Sheet))
-			if want := `<dimension ref="A1:` + Cell(lastCol, lay.LastRow()) + `"></dimension>`; !strings.Contains(x, want) {
+			if want := `<dimension ref="A1:` + Cell(lay.lastCol(), lay.LastRow()) + `"></dimension>`; !strings.Contains(x, want) {
 				t.Errorf("form sheet: want %s, got %s", want, dim.FindString(x))
 			}
 		})
@@ -122,8 +123,8 @@ func TestTextInputCells(t *testing.T) {
 	sheet := w.fps[0].Sheet
 	lay := NewLayout(w.fps[0].Rows, w.Profile)
 	for i := range lay.Rows {
-		for _, col := range []int{colD, colE} {
-			ref := Cell(col, lay.IndRow(i))
+		for _, col := range []string{"target", "actual"} {
+			ref := lay.Ref(fmt.Sprintf("ind.%d.%s", i, col))
 			id, err := f.GetCellStyle(sheet, ref)
 			if err != nil {
 				t.Fatal(err)

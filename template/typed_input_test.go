@@ -154,7 +154,7 @@ func TestTypedInputAgreesWithCheck(t *testing.T) {
 		}
 		typ(k("reason"), reason)
 		r := lay.IndRow(i)
-		row := unoRow{Cap: lay.Helper(i, "cap"), Score: lay.Ref(k("score")), Scratch: Cell(lastCol+2, r),
+		row := unoRow{Cap: lay.Helper(i, "cap"), Score: lay.Ref(k("score")), Scratch: Cell(lay.lastCol()+2, r),
 			Weight: x.weight, Conds: map[string]string{}}
 		for name, c := range conds {
 			row.Conds[name] = condFor(c, lay.IndRow(0), r)
@@ -281,10 +281,10 @@ func checkTyped(t *testing.T, path, sheet string, lay Layout, res []unoResult) {
 		t.Errorf("only %d rows over their cap: the test proves little", over)
 	}
 	sum := r.Forms[0].Summary
-	if tot := raw(Cell(colG, lay.TotalRow())); tot == "" || decimal.RequireFromString(tot).StringFixed(2) != sum.Total {
+	if tot := raw(lay.Ref("total.score")); tot == "" || decimal.RequireFromString(tot).StringFixed(2) != sum.Total {
 		t.Errorf("total: sheet %q, check %q", tot, sum.Total)
 	}
-	if g := raw(Cell(colB, lay.GradeRow())); g != sum.Grade {
+	if g := raw(lay.Ref("grade")); g != sum.Grade {
 		t.Errorf("grade: sheet %q, check %q", g, sum.Grade)
 	}
 	t.Logf("total %s, grade %s", sum.Total, sum.Grade)

@@ -10,10 +10,14 @@ import (
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
-// Title is the form's title.
-const Title = "财政项目支出绩效自评表"
+// Title is the form's title; DeptTitle a department-wide form's.
+const (
+	Title     = "财政项目支出绩效自评表"
+	DeptTitle = "部门整体支出绩效自评表"
+)
 
 // ListsSheet is the hidden sheet holding the dropdown lists.
 const ListsSheet = "_lists"
@@ -45,6 +49,8 @@ type Workbook struct {
 	used map[string][]ruleUse
 	// computed are the values Go computed for formula cells, by sheet and cell.
 	computed map[string]map[string]formulas.Val
+	// Layout is the region layout forms are written in (nil: the seed's).
+	Layout *layout.Layout
 	// finished is set once the sheets after the forms are written.
 	finished bool
 }
@@ -145,7 +151,7 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 	if _, err := w.File.NewSheet(sheet); err != nil {
 		return err
 	}
-	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayout(rows, w.Profile), pr: pr, year: year, vals: map[string]string{}, out: w.File}
+	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayoutOf(rows, w.Profile, w.Layout), pr: pr, year: year, vals: map[string]string{}, out: w.File}
 	w.cache[sheet] = map[string]any{}
 	w.computed[sheet] = map[string]formulas.Val{}
 	if w.heights == nil {
@@ -240,42 +246,64 @@ func (s *sheetWriter) box(a, b string, v any, style int) {
 	s.merge(a, b)
 }
 
-// widths fit the seed's text at 宋体 11.
-var widths = map[int]float64{colA: 11, colB: 15, colC: 24, colD: 17, colE: 17, colF: 9, colG: 10, colH: 30}
-
 func (s *sheetWriter) columns() {
-	f := s.w.File
-	for c, wd := range widths {
+	f, g := s.w.File, s.lay.g
+	for c := 1; c <= g.width; c++ {
 		if s.err == nil {
-			s.err = f.SetColWidth(s.sheet, colName(c), colName(c), wd)
+			s.err = f.SetColWidth(s.sheet, colName(c), colName(c), g.colWidth(c))
 		}
 	}
 	if s.err == nil {
-		s.err = f.SetColVisible(s.sheet, colName(colHelpers)+":"+colName(lastCol), false)
+		s.err = f.SetColVisible(s.sheet, colName(g.helperCol(0))+":"+colName(s.lay.lastCol()), false)
 	}
 }
 
 // label returns the profile's label for a canonical name.
 func (s *sheetWriter) label(canonical string) string { return s.w.Profile.Labels(canonical)[0] }
 
+// text is the label the form shows for the field at path (form.Paths):
+// the layout's first spelling, else the profile's label of canonical.
+func (s *sheetWriter) text(path, canonical string) string {
+	if sp := s.lay.g.lay.Spellings(path); len(sp) > 0 {
+		return sp[0]
+	}
+	return s.label(canonical)
+}
+
 func (s *sheetWriter) head() {
-	st := s.w.st
-	s.box(Cell(colA, rowTitle), Cell(colH, rowTitle), Title, st.title)
-	s.box(Cell(colA, rowYear), Cell(colH, rowYear), fmt.Sprintf("(%d年度)", s.year), st.year)
-	s.rowHeight(rowTitle, 32)
-	s.rowHeight(rowYear, 20)
+	st, g := s.w.st, s.lay.g
+	w, m := g.width, g.mid()
+	title := Title
+	if g.lay.Scope == "department" {
+		title = DeptTitle
+	}
+	s.box(Cell(1, g.title), Cell(w, g.title), title, st.title)
+	s.box(Cell(1, g.year), Cell(w, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
+	s.rowHeight(g.title, 32)
+	s.rowHeight(g.year, 20)
 	var name, dept, unit string
 	if s.pr != nil {
 		name, dept, unit = s.pr.Name, s.pr.Department, s.pr.Unit
 	}
-	s.box(Cell(colA, rowProject), Cell(colB, rowProject), s.label("项目名称"), st.label)
-	s.box(Cell(colC, rowProject), Cell(colH, rowProject), name, s.given(name, st.textIn, st.labelL))
-	s.box(Cell(colA, rowDept), Cell(colB, rowDept), s.label("主管部门"), st.label)
-	s.box(Cell(colC, rowDept), Cell(colD, rowDept), dept, s.given(dept, st.textIn, st.labelL))
-	s.box(Cell(colE, rowDept), Cell(colF, rowDept), s.label("实施单位"), st.label)
-	s.box(Cell(colG, rowDept), Cell(colH, rowDept), unit, s.given(unit, st.textIn, st.labelL))
-	s.rowHeight(rowProject, 24)
-	s.rowHeight(rowDept, max(30, textHeight(dept, widths[colC]+widths[colD]), textHeight(unit, widths[colG]+widths[colH])))
+	if r := g.project; r > 0 {
+		s.box(Cell(1, r), Cell(2, r), s.text("project", "项目名称"), st.label)
+		s.box(Cell(3, r), Cell(w, r), name, s.given(name, st.textIn, st.labelL))
+		s.rowHeight(r, 24)
+	}
+	r := g.dept
+	if r == 0 {
+		return
+	}
+	s.box(Cell(1, r), Cell(2, r), s.text("department", "主管部门"), st.label)
+	if !g.lay.HasHead(form.FUnit) {
+		s.box(Cell(3, r), Cell(w, r), dept, s.given(dept, st.textIn, st.labelL))
+		s.rowHeight(r, max(30, textHeight(dept, g.span(3, w))))
+		return
+	}
+	s.box(Cell(3, r), Cell(m, r), dept, s.given(dept, st.textIn, st.labelL))
+	s.box(Cell(m+1, r), Cell(m+2, r), s.text("unit", "实施单位"), st.label)
+	s.box(Cell(g.unitCol(), r), Cell(w, r), unit, s.given(unit, st.textIn, st.labelL))
+	s.rowHeight(r, max(30, textHeight(dept, g.span(3, m)), textHeight(unit, g.span(g.unitCol(), w))))
 }
 
 // given picks the locked style for what the department filled in (a
@@ -289,87 +317,123 @@ func (s *sheetWriter) given(v string, in, fixed int) int {
 
 var fundLabels = [form.NumFunds]string{"年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"}
 
+// fundHeads are the canonical headers of the funds columns after the label.
+var fundHeads = map[string]string{"initial": "年初预算数", "budget": "全年预算数", "exec": "全年执行数",
+	"weight": "分值", "rate": "执行率", "score": "得分"}
+
+// amountCols are the typed amount columns of a funds row, in Figures order.
+var amountCols = [3]string{"initial", "budget", "exec"}
+
 func (s *sheetWriter) funds() {
-	st, lay, p := s.w.st, s.lay, s.w.Profile
-	s.box(Cell(colA, rowFundsHead), Cell(colB, rowFundsHead), lay.amountHeader(), st.label)
-	for i, h := range []string{"年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分"} {
-		c := Cell(colC+i, rowFundsHead)
-		if h == "执行率(%)" {
-			s.set(c, s.label("执行率")+"(%)", st.label)
-		} else {
-			s.set(c, s.label(h), st.label)
-		}
+	st, lay, g := s.w.st, s.lay, s.lay.g
+	if g.fundsHead == 0 {
+		return
 	}
-	s.box(Cell(colA, lay.FundRow(0)), Cell(colA, lay.FundRow(form.NumFunds-1)), "", st.text)
-	// Typed amounts of the three parts; the total row sums them.
+	hr := g.fundsHead
+	s.box(Cell(1, hr), Cell(2, hr), s.text("funds.label", "项目资金")+" ("+s.w.Profile.AmountUnit+")", st.label)
+	for _, k := range g.lay.Funds.Columns[1:] {
+		h := s.text("funds."+k, fundHeads[k])
+		if k == "rate" && len(g.lay.Spellings("funds.rate")) == 0 {
+			h += "(%)"
+		}
+		s.set(Cell(g.fund[k], hr), h, st.label)
+	}
+	s.box(Cell(1, g.fundsHead+1), Cell(1, g.fundsHead+len(g.fundRows)), "", st.text)
+	// Typed amounts of the parts; the total row sums them.
 	amounts := [form.NumFunds][3]decimal.Decimal{}
 	for i := form.FundCurrent; i < form.NumFunds; i++ {
 		r := lay.FundRow(i)
+		if r == 0 {
+			continue
+		}
 		var fig Figures
 		if s.pr != nil && s.pr.Funds.Row(i) != nil {
 			fig = *s.pr.Funds.Row(i)
 		}
-		lbl := s.label(fundLabels[i])
-		if i == form.FundCurrent {
+		lbl := s.text("funds."+form.FundRows[i].Key, fundLabels[i])
+		if i == form.FundCurrent && len(g.lay.Spellings("funds.current")) == 0 {
 			lbl = "其中:" + lbl
 		}
-		s.set(Cell(colB, r), lbl, st.labelL)
+		s.set(Cell(2, r), lbl, st.labelL)
 		for j, d := range []*Dec{fig.Initial, fig.Budget, fig.Exec} {
 			style := st.amountIn
 			if d != nil && j < 2 {
 				style = st.num // the department's budget figures
 			}
-			s.setNum(Cell(colC+j, r), d, style)
+			if c := g.fund[amountCols[j]]; c > 0 {
+				s.setNum(Cell(c, r), d, style)
+			}
 			if d != nil {
 				amounts[i][j] = d.Decimal
 			}
 		}
-		s.set(Cell(colF, r), "-", st.dash)
-		s.set(Cell(colH, r), "-", st.dash)
+		for _, k := range []string{"weight", "score"} {
+			if c := g.fund[k]; c > 0 {
+				s.set(Cell(c, r), "-", st.dash) // the total row's only
+			}
+		}
 	}
-	s.set(Cell(colB, lay.FundRow(form.FundTotal)), s.label("年度资金总额"), st.labelL)
 	tr := lay.FundRow(form.FundTotal)
-	for j := 0; j < 3; j++ {
-		refs := formulas.Refs{"current": Cell(colC+j, lay.FundRow(form.FundCurrent)),
-			"carry": Cell(colC+j, lay.FundRow(form.FundCarry)), "other": Cell(colC+j, lay.FundRow(form.FundOther))}
+	s.set(Cell(2, tr), s.text("funds.total", "年度资金总额"), st.labelL)
+	for j, k := range amountCols {
+		c := g.fund[k]
+		if c == 0 {
+			continue
+		}
+		refs := formulas.Refs{}
+		env := formulas.Env{}
+		for i, n := range map[int]string{form.FundCurrent: "current", form.FundCarry: "carry", form.FundOther: "other"} {
+			refs[n], env[n] = "0", formulas.Num(decimal.Zero) // a row the layout lacks
+			if r := lay.FundRow(i); r > 0 {
+				refs[n], env[n] = Cell(c, r), formulas.Num(amounts[i][j])
+			}
+		}
 		// Not rounded: the rate of the total row divides the unrounded
 		// amounts, as the seed's 99.88 for 17.50 / 17.52 shows.
-		ref := Cell(colC+j, tr)
-		s.rule(ref, "funds.sum", refs, formulas.Env{
-			"current": formulas.Num(amounts[form.FundCurrent][j]), "carry": formulas.Num(amounts[form.FundCarry][j]),
-			"other": formulas.Num(amounts[form.FundOther][j])}, st.formula)
+		ref := Cell(c, tr)
+		s.rule(ref, "funds.sum", refs, env, st.formula)
 		amounts[form.FundTotal][j] = s.w.computed[s.sheet][ref].Num.Lo
 	}
-	s.setNum(Cell(colF, tr), &Dec{p.BudgetWeight}, st.num)
+	if c := g.fund["weight"]; c > 0 {
+		s.setNum(Cell(c, tr), &Dec{s.w.Profile.BudgetWeight}, st.num)
+	}
 	for i := 0; i < form.NumFunds; i++ {
 		r := lay.FundRow(i)
-		refs := formulas.Refs{"budget": Cell(colD, r), "exec": Cell(colE, r), "weight": Cell(colF, r), "rate": Cell(colG, r)}
-		env := formulas.Env{"budget": formulas.Num(amounts[i][1]), "exec": formulas.Num(amounts[i][2]), "weight": formulas.Num(p.BudgetWeight)}
-		s.rule(Cell(colG, r), "funds.rate", refs, env, st.formula)
-		if i == form.FundTotal {
-			env["rate"] = s.w.computed[s.sheet][Cell(colG, r)]
-			s.rule(Cell(colH, r), "funds.score", refs, env, st.formula)
+		if r == 0 {
+			continue
+		}
+		refs := formulas.Refs{"budget": cellAt(g.fund["budget"], r), "exec": cellAt(g.fund["exec"], r),
+			"weight": cellAt(g.fund["weight"], r), "rate": cellAt(g.fund["rate"], r)}
+		env := formulas.Env{"budget": formulas.Num(amounts[i][1]), "exec": formulas.Num(amounts[i][2]), "weight": formulas.Num(s.w.Profile.BudgetWeight)}
+		if g.fund["rate"] > 0 {
+			s.rule(refs["rate"], "funds.rate", refs, env, st.formula)
+		}
+		if i == form.FundTotal && g.fund["score"] > 0 && g.fund["weight"] > 0 && g.fund["rate"] > 0 {
+			env["rate"] = s.w.computed[s.sheet][refs["rate"]]
+			s.rule(Cell(g.fund["score"], r), "funds.score", refs, env, st.formula)
 		}
 		s.rowHeight(r, 20)
 	}
 }
 
 func (s *sheetWriter) goal() {
-	st := s.w.st
+	st, g := s.w.st, s.lay.g
+	if g.goalHead == 0 {
+		return
+	}
 	var goal, done string
 	if s.pr != nil {
 		goal, done = s.pr.Goal, s.pr.Done
 	}
-	s.box(Cell(colA, rowGoalHead), Cell(colA, rowGoal), "年度总体目标", st.label)
-	s.box(Cell(colB, rowGoalHead), Cell(colE, rowGoalHead), "预期目标", st.label)
-	s.box(Cell(colF, rowGoalHead), Cell(colH, rowGoalHead), "实际完成情况", st.label)
-	s.box(Cell(colB, rowGoal), Cell(colE, rowGoal), goal, s.given(goal, st.textIn, st.labelL))
-	s.box(Cell(colF, rowGoal), Cell(colH, rowGoal), done, st.textIn)
-	wGoal := widths[colB] + widths[colC] + widths[colD] + widths[colE]
-	wDone := widths[colF] + widths[colG] + widths[colH]
-	s.rowHeight(rowGoalHead, 22)
+	h, r, d, w := g.goalHead, g.goalRow(), g.doneCol(), g.width
+	s.box(Cell(1, h), Cell(1, r), s.text("goals", "年度总体目标"), st.label)
+	s.box(Cell(2, h), Cell(d-1, h), s.text("goal", "预期目标"), st.label)
+	s.box(Cell(d, h), Cell(w, h), s.text("done", "实际完成情况"), st.label)
+	s.box(Cell(2, r), Cell(d-1, r), goal, s.given(goal, st.textIn, st.labelL))
+	s.box(Cell(d, r), Cell(w, r), done, st.textIn)
+	s.rowHeight(h, 22)
 	// Merged cells do not grow in any program: room for about ten lines.
-	s.rowHeight(rowGoal, max(150, textHeight(goal, wGoal), textHeight(done, wDone)+30))
+	s.rowHeight(r, max(150, textHeight(goal, g.span(2, d-1)), textHeight(done, g.span(d, w))+30))
 }
 
 // textHeight estimates the row height (points) that shows text wrapped

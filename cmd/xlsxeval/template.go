@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/layout"
 	"github.com/xlsxeval/xlsxeval/template"
 )
 
@@ -34,6 +35,11 @@ xlsxeval template -o 自评表.xlsx
 xlsxeval template -o 自评表.xlsx --rows 20 --year 2024 --unit 元 --password 1234
 xlsxeval template -o out/ --spec samples/specs/batch.csv
 xlsxeval template -o 全部项目.xlsx --spec samples/specs/seed1.yaml --single
+xlsxeval template -o 云南自评表.xlsx --layout yunnan-14
+xlsxeval template -o 本地自评表.xlsx --layout 我的版式.yaml
+
+--layout 按其他地区的版式生成 (xlsxeval layouts 列出内置版式, 也可给出 YAML 版式文件):
+公式、下拉、校验和指纹与默认版式相同, check 读回时识别为该版式。
 
 English: generate the official self-evaluation form, blank or prefilled from a spec.`,
 		Flags: []cli.Flag{
@@ -45,6 +51,7 @@ English: generate the official self-evaluation form, blank or prefilled from a s
 			&cli.BoolFlag{Name: "single", Usage: "所有项目写入同一个工作簿 (每个项目一个工作表)"},
 			&cli.StringFlag{Name: "password", Usage: "工作表保护密码 (默认无密码保护)"},
 			&cli.StringFlag{Name: "profile", Usage: "地区配置文件 (YAML 或 JSON)"},
+			&cli.StringFlag{Name: "layout", Usage: "版式: 内置版式名 (xlsxeval layouts) 或 YAML 版式文件 (默认通用版式)"},
 			signKeyFlag("签名密钥文件: 为预设内容和公式签名, 以便 check 发现改动"),
 		},
 		Action: runTemplate,
@@ -67,6 +74,11 @@ func runTemplate(c *cli.Context) error {
 	}
 	o := template.Options{Profile: p, Rows: c.Int("rows"), Year: c.Int("year"), Password: c.String("password")}
 	var err error
+	if n := c.String("layout"); n != "" {
+		if o.Layout, err = layout.Find(n); err != nil {
+			return cli.Exit(err, exitRun)
+		}
+	}
 	if o.SignKey, err = signKey(c); err != nil {
 		return err
 	}
