@@ -78,6 +78,9 @@ func runTemplate(c *cli.Context) error {
 		if o.Layout, err = layout.Find(n); err != nil {
 			return cli.Exit(err, exitRun)
 		}
+		if c.String("unit") == "" && o.Layout.AmountUnit != "" {
+			p.AmountUnit = o.Layout.AmountUnit // 公开14表 is in 元
+		}
 	}
 	if o.SignKey, err = signKey(c); err != nil {
 		return err

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// template --layout writes a region's layout, built in or from YAML; check
+// reads it back as that layout, in the layout's amount unit, with no
+// error-level finding on the blank form but the empty form itself.
+func TestTemplateLayoutFlag(t *testing.T) {
+	dir := t.TempDir()
+	src, err := runApp(t, "layouts", "--show", "sichuan-0013zp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(mine, []byte(strings.Replace(src, "name: sichuan-0013zp", "name: mine", 1)), 0o644)
+	for _, c := range []struct{ layout, name, unit string }{
+		{"yunnan-14", "yunnan-14", "(元)"}, {"dept-chongqing", "dept-chongqing", "(万元)"}, {mine, "mine", "(万元)"},
+	} {
+		p := filepath.Join(dir, c.name+".xlsx")
+		if _, errs, code := run(t, "template", "-o", p, "--rows", "4", "--layout", c.layout); code != 0 {
+			t.Fatalf("--layout %s: exit %d %s", c.layout, code, errs)
+		}
+		f, sheet, fp := templateSheet(t, p)
+		if fp.Layout != c.name || fp.Rows != 4 {
+			t.Errorf("--layout %s: fingerprint layout %q, %d rows", c.layout, fp.Layout, fp.Rows)
+		}
+		rows, _ := f.GetRows(sheet)
+		var text strings.Builder
+		for _, r := range rows {
+			text.WriteString(strings.Join(r, "|") + "\n")
+		}
+		if !strings.Contains(text.String(), c.unit) {
+			t.Errorf("--layout %s: no %s on the form:\n%s", c.layout, c.unit, text.String())
+		}
+		args := []string{"check", "--format", "json", p}
+		if c.name == "mine" {
+			args = append(args, "--layout", mine)
+		}
+		out, _, _ := run(t, args...)
+		if !strings.Contains(out, `"layout":"`+c.name+`"`) {
+			t.Errorf("--layout %s: read back as another layout: %s", c.layout, out)
+		}
+		for _, fm := range decode(t, out).Files[0].Forms {
+			for _, x := range fm.Findings {
+				if x.Severity == "error" && x.Rule != "form.empty" {
+					t.Errorf("--layout %s: blank form: %s %s %s", c.layout, x.Rule, x.Cell, x.Message)
+				}
+			}
+		}
+	}
+	if _, errs, code := run(t, "template", "-o", filepath.Join(dir, "x.xlsx"), "--layout", "nowhere"); code != 2 || !strings.Contains(errs, "nowhere") {
+		t.Errorf("unknown layout: exit %d %s", code, errs)
+	}
+}
