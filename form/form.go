@@ -27,6 +27,15 @@ func (c Cell) Found() bool { return c.Ref != "" }
 // Empty reports whether the field shows nothing.
 func (c Cell) Empty() bool { return c.Text == "" && c.Num == nil }
 
+// Shown is what the cell shows: its text, or its number when it shows
+// no text.
+func (c Cell) Shown() string {
+	if c.Text == "" && c.Num != nil {
+		return c.Num.StringFixed(c.Places)
+	}
+	return c.Text
+}
+
 // Dash reports whether the cell is a placeholder such as "-".
 func (c Cell) Dash() bool {
 	switch c.Text {

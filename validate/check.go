@@ -1,5 +1,7 @@
-// Package validate reads filled forms from workbooks and checks them
-// against the rules in formulas.
+// Package validate checks filled forms against the rules in formulas. It
+// opens workbooks within the limits on hostile input (internal/xlsx, with
+// excelize as fallback) and leaves turning a sheet into a form to package
+// formread.
 package validate
 
 import (

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
 )
@@ -45,7 +46,7 @@ func NewChecker(checks []*Check, opt ReadOptions) *Checker {
 	if opt.Profile == nil {
 		opt.Profile = formulas.Default()
 	}
-	opt.layouts = newLayoutSet(opt.Layouts, opt.Profile)
+	opt.reader = formread.NewReader(opt.Layouts, opt.Profile)
 	return &Checker{checks: append([]*Check(nil), checks...), opt: opt}
 }
 

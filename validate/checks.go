@@ -230,12 +230,7 @@ func (c *calc) readRows() {
 }
 
 // cellText is the text of a cell, or its number when it shows no text.
-func cellText(c form.Cell) string {
-	if c.Text == "" && c.Num != nil {
-		return c.Num.StringFixed(c.Places)
-	}
-	return c.Text
-}
+func cellText(c form.Cell) string { return c.Shown() }
 
 // bareOp is how a target with a number and no operator is read (FORM.md):
 // ≥, or ≤ under 成本指标 (一级 or 二级), where less is better.

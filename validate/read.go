@@ -12,6 +12,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/layout"
 )
@@ -49,8 +50,17 @@ type ReadOptions struct {
 	// ones, layout.Builtin).
 	Layouts []*layout.Layout
 
-	path    readPath   // which reader; tests compare them
-	layouts *layoutSet // of Layouts and Profile, built once by NewChecker; nil: built per read
+	path   readPath         // which reader; tests compare them
+	reader *formread.Reader // of Layouts and Profile, built once by NewChecker; nil: built per read
+}
+
+// readerOf is the form reader of opt: a checker's, built once for a
+// batch of thousands of workbooks, else built for this read.
+func (opt ReadOptions) readerOf() *formread.Reader {
+	if opt.reader != nil {
+		return opt.reader
+	}
+	return formread.NewReader(opt.Layouts, opt.Profile)
 }
 
 // readPath chooses the workbook reader.
@@ -162,7 +172,7 @@ func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map
 	if opt.Seal.wanted() {
 		fb.kept = map[string]*xlsx.Sheet{} // the seal compares the form sheets' cells
 	}
-	b, err := readBook(fb, name, opt.layoutsOf(), opt.Profile, over)
+	b, err := readBook(fb, name, opt.readerOf(), over)
 	if err == nil {
 		b.Tamper = opt.Seal.inspect(fastSource{xb, fb.kept}, b)
 	}
@@ -179,7 +189,7 @@ func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim l
 		return nil, openError(name, opt.Password, err)
 	}
 	defer f.Close()
-	b, err := readBook(xlBook{f}, name, opt.layoutsOf(), opt.Profile, over)
+	b, err := readBook(xlBook{f}, name, opt.readerOf(), over)
 	if err == nil {
 		b.Tamper = opt.Seal.inspect(xlSource{f}, b)
 	}
@@ -205,7 +215,7 @@ type workbook interface {
 	sheetList() []string
 	visible(sheet string) bool
 	fingerprints() (map[string]*form.Fingerprint, error)
-	grid(sheet string, lb *labels) (*grid, error)
+	grid(sheet string) (*formread.Grid, error)
 }
 
 type xlBook struct{ f *excelize.File }
@@ -221,11 +231,11 @@ func (x xlBook) fingerprints() (map[string]*form.Fingerprint, error) {
 	return form.ReadFingerprints(x.f)
 }
 
-func (x xlBook) grid(sheet string, lb *labels) (*grid, error) { return loadGrid(x.f, sheet, lb) }
+func (x xlBook) grid(sheet string) (*formread.Grid, error) { return formread.LoadExcelize(x.f, sheet) }
 
 // readBook turns every visible sheet into a form or a skip.
 // Sheets in over are past the limits and skipped unread.
-func readBook(wb workbook, name string, ls *layoutSet, p *formulas.Profile, over map[string]msg) (*Book, error) {
+func readBook(wb workbook, name string, rd *formread.Reader, over map[string]msg) (*Book, error) {
 	fps, err := wb.fingerprints()
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
@@ -251,7 +261,7 @@ func readBook(wb workbook, name string, ls *layoutSet, p *formulas.Profile, over
 			b.Skipped = append(b.Skipped, Skip{sheet, m.zh, m.en})
 			continue
 		}
-		forms, skip, err := readSheet(wb, sheet, fps[sheet], ls, p)
+		forms, skip, err := readSheet(wb, sheet, fps[sheet], rd)
 		if err != nil {
 			return nil, withName(name, err)
 		}
@@ -269,40 +279,19 @@ func readBook(wb workbook, name string, ls *layoutSet, p *formulas.Profile, over
 // several forms on one sheet). A sheet the fast reader cannot read is an
 // error (the whole workbook goes to excelize); one excelize cannot read
 // makes the file unreadable: a form there would pass unchecked.
-func readSheet(wb workbook, sheet string, fp *form.Fingerprint, ls *layoutSet, p *formulas.Profile) ([]*form.Form, *Skip, error) {
-	lr := ls.rs[0]
-	if fp != nil {
-		lr = ls.named(fp.Layout)
-	}
-	g, err := wb.grid(sheet, lr.lb)
+func readSheet(wb workbook, sheet string, fp *form.Fingerprint, rd *formread.Reader) ([]*form.Form, *Skip, error) {
+	g, err := wb.grid(sheet)
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
 			return nil, nil, err
 		}
 		return nil, nil, unreadableSheet(sheet, err)
 	}
-	g.lay = lr.l
-	if fp != nil {
-		if fm := readByFingerprint(g, fp, p); fm != nil {
-			return []*form.Form{fm}, nil, nil
-		}
-	}
-	if g.blank() {
+	forms, blank := rd.Sheet(g, fp)
+	switch {
+	case blank:
 		return nil, &Skip{sheet, "空白工作表", "empty sheet"}, nil
-	}
-	lr = ls.pick(g)
-	g.lb, g.lay = lr.lb, lr.l
-	var forms []*form.Form
-	for from := 0; from < g.rows(); {
-		fm, next := readByLabels(g, from)
-		if fm == nil {
-			break
-		}
-		fm.Template = fp
-		forms = append(forms, fm)
-		from = next
-	}
-	if len(forms) == 0 {
+	case len(forms) == 0:
 		return nil, &Skip{sheet, "未找到自评表 (没有项目资金表头或绩效指标表头)",
 			"no form found (no funds header or indicator header)"}, nil
 	}

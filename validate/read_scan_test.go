@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/internal/soffice"
 )
 
@@ -25,31 +26,32 @@ func sameAsExcelize(t *testing.T, path string) (scanned int) {
 	}
 	defer slow.Close()
 	for _, sheet := range fast.GetSheetList() {
-		g, err := loadGrid(fast, sheet, newLabels(defaultProfile, nil))
+		g, err := formread.LoadExcelize(fast, sheet)
 		if err != nil {
 			t.Fatalf("%s %s: %v", path, sheet, err)
 		}
-		if g.cells == nil {
+		if !g.Scanned() {
 			continue
 		}
 		scanned++
 		mcs, _ := slow.GetMergeCells(sheet, true)
-		if len(mcs) != len(g.merges) {
-			t.Errorf("%s %s: %d merges, excelize %d", path, sheet, len(g.merges), len(mcs))
+		merges := g.Merges()
+		if len(mcs) != len(merges) {
+			t.Errorf("%s %s: %d merges, excelize %d", path, sheet, len(merges), len(mcs))
 		}
 		for i, m := range mcs {
-			if i >= len(g.merges) {
+			if i >= len(merges) {
 				break
 			}
-			if got := a1Of(g.merges[i].r0, g.merges[i].c0) + ":" + a1Of(g.merges[i].r1, g.merges[i].c1); got != m[0] {
+			if got := merges[i]; got != m[0] {
 				t.Errorf("%s %s: merge %d is %s, excelize %s", path, sheet, i, got, m[0])
 			}
 		}
-		rows := len(g.text) + 2
+		rows := g.Rows() + 2
 		for r := 0; r < rows; r++ {
 			for c := 0; c < 30; c++ {
-				ref := a1Of(r, c)
-				raw, formula := g.stored(r, c, ref)
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				raw, formula := g.Stored(r, c)
 				wantRaw, _ := slow.GetCellValue(sheet, ref, excelize.Options{RawCellValue: true})
 				wantF, _ := slow.GetCellFormula(sheet, ref)
 				if raw != wantRaw || formula != wantF {

@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
-	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/formread"
 )
 
 var variants = []variant{
@@ -198,12 +198,12 @@ func TestReadPercentAndPlaces(t *testing.T) {
 	for i, c := range cases {
 		c.set(a1Of(i, 0))
 	}
-	g, err := loadGrid(x.f, s, newLabels(formulas.Default(), nil))
+	g, err := formread.LoadExcelize(x.f, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range cases {
-		got := g.cell(i, 0)
+		got := g.Cell(i, 0)
 		n := ""
 		if got.Num != nil {
 			n = got.Num.String()

@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"github.com/xlsxeval/xlsxeval/formulas"
@@ -39,7 +39,7 @@ var (
 
 // findHeader returns the first row at or after from (other than skip)
 // carrying the labels in want for which ok holds.
-func findHeader(g *grid, from, skip int, want []string, ok func(header) bool) (header, bool) {
+func findHeader(g *Grid, from, skip int, want []string, ok func(header) bool) (header, bool) {
 	for r := from; r < g.rows(); r++ {
 		if r == skip {
 			continue
@@ -61,7 +61,7 @@ func findHeader(g *grid, from, skip int, want []string, ok func(header) bool) (h
 	return header{}, false
 }
 
-func (g *grid) headerRow(h *header, r int, want []string) {
+func (g *Grid) headerRow(h *header, r int, want []string) {
 	for c := 0; c < g.width(r); c++ {
 		if g.at(r, c) == "" {
 			continue
@@ -78,7 +78,7 @@ func (g *grid) headerRow(h *header, r int, want []string) {
 // splitTarget moves the target column of a two-row header to the 指标值
 // under the merged 年度指标值 when the target is split (指标性质 | 指标值 |
 // 度量单位, 云南's 公开14表).
-func splitTarget(g *grid, h *header) {
+func splitTarget(g *Grid, h *header) {
 	tc, ok := h.col[lTarget]
 	if !ok || !h.has(lTargetOp) && !h.has(lTargetUnit) {
 		return
@@ -112,7 +112,7 @@ func isIndHead(h header) bool {
 // after row from, wherever its parts sit, and returns the row after it
 // (an export may hold several forms one under another). It returns nil
 // when no funds or indicator header follows.
-func readByLabels(g *grid, from int) (*form.Form, int) {
+func readByLabels(g *Grid, from int) (*form.Form, int) {
 	fh, hasFunds := findHeader(g, from, -1, fundsHead, isFundsHead)
 	skip := -1
 	if hasFunds {
@@ -163,7 +163,7 @@ func readByLabels(g *grid, from int) (*form.Form, int) {
 
 // applyLayout records on fm the layout it is read by and what that
 // layout's form has.
-func (g *grid) applyLayout(fm *form.Form) {
+func (g *Grid) applyLayout(fm *form.Form) {
 	if g.lay == nil {
 		return
 	}
@@ -193,7 +193,7 @@ func lastRow(fm *form.Form) int {
 
 // startsForm reports whether row r opens a form's head: its title or the
 // 项目名称 / 主管部门 / 实施单位 labels.
-func (g *grid) startsForm(r int) bool {
+func (g *Grid) startsForm(r int) bool {
 	for c := 0; c < g.width(r); c++ {
 		t := g.at(r, c)
 		if t == "" {
@@ -210,7 +210,7 @@ func (g *grid) startsForm(r int) bool {
 }
 
 // readHead reads the title, year, 项目名称, 主管部门 and 实施单位 above row top.
-func readHead(g *grid, fm *form.Form, from, top int) {
+func readHead(g *Grid, fm *form.Form, from, top int) {
 	fields := []headField{{l: lProject, c: &fm.Project}, {l: lDepartment, c: &fm.Department}, {l: lUnit, c: &fm.Unit},
 		{l: lTopTotal, c: &fm.TotalScore}}
 	for r := from; r < top; r++ {
@@ -243,7 +243,7 @@ type headField struct {
 	right  bool
 }
 
-func (f *headField) read(g *grid, r, c int) bool {
+func (f *headField) read(g *Grid, r, c int) bool {
 	v, ok := g.labelled(r, c, f.l)
 	if ok {
 		*f.c = v
@@ -256,7 +256,7 @@ func (f *headField) read(g *grid, r, c int) bool {
 // it: the column where the other header values start or, on a blank form,
 // the funds table's first amount column; in layouts without merges or
 // with a blank column the first cell right of the label is not it.
-func placeEmpty(g *grid, fields []headField, from, top int) {
+func placeEmpty(g *Grid, fields []headField, from, top int) {
 	var geo headGeometry
 	empty := false
 	for _, f := range fields {
@@ -295,7 +295,7 @@ type headGeometry struct {
 }
 
 // add notes a value starting in column vc for the label in column lc.
-func (geo *headGeometry) add(g *grid, lc, vc, from int) {
+func (geo *headGeometry) add(g *Grid, lc, vc, from int) {
 	geo.anchors = append(geo.anchors, vc)
 	if n := g.usedCols(lc, vc, from); n > 0 && (geo.span == 0 || n < geo.span) {
 		geo.span = n
@@ -304,7 +304,7 @@ func (geo *headGeometry) add(g *grid, lc, vc, from int) {
 
 // firstAmountCol is the leftmost amount column of the funds header at row
 // top, if the form's head ends at one.
-func firstAmountCol(g *grid, top int) (int, bool) {
+func firstAmountCol(g *Grid, top int) (int, bool) {
 	h, ok := findHeader(g, top, -1, fundsHead, isFundsHead)
 	if !ok || h.row != top {
 		return 0, false
@@ -323,7 +323,7 @@ func firstAmountCol(g *grid, top int) (int, bool) {
 // anchor column there; else the column after a label as wide as the
 // others; else the first column that is not a blank spacer column.
 // Nothing when the next label follows at once.
-func (g *grid) emptyValue(r, c int, geo headGeometry, from int) form.Cell {
+func (g *Grid) emptyValue(r, c int, geo headGeometry, from int) form.Cell {
 	start, stop := g.right(r, c), maxCols
 	for cc := start; cc < g.width(r); cc++ {
 		if g.at(r, cc) != "" {
@@ -355,7 +355,7 @@ func (g *grid) emptyValue(r, c int, geo headGeometry, from int) form.Cell {
 }
 
 // usedCols counts the columns in [c0, c1) that are not blank spacers.
-func (g *grid) usedCols(c0, c1, from int) int {
+func (g *Grid) usedCols(c0, c1, from int) int {
 	n := 0
 	for c := c0; c < c1; c++ {
 		if !g.blankCol(c, from) {
@@ -367,7 +367,7 @@ func (g *grid) usedCols(c0, c1, from int) int {
 
 // skipUsed is the first column that is not a blank spacer after n used
 // columns from c; a run of more than maxSpacers blank columns ends it.
-func (g *grid) skipUsed(c, n, from int) int {
+func (g *Grid) skipUsed(c, n, from int) int {
 	blanks := 0
 	for ; blanks <= maxSpacers; c++ {
 		switch {
@@ -389,7 +389,7 @@ const (
 
 // blankCol reports whether column c shows nothing from row from down: a
 // spacer between labels and values.
-func (g *grid) blankCol(c, from int) bool {
+func (g *Grid) blankCol(c, from int) bool {
 	for r := max(from, 0); r < g.rows(); r++ {
 		if g.at(r, c) != "" {
 			return false
@@ -409,7 +409,7 @@ func colOf(a1 string) int {
 
 // labelled reads the field labelled l at (r, c): the value right of the
 // label, or after the colon when label and value share the cell.
-func (g *grid) labelled(r, c int, l string) (form.Cell, bool) {
+func (g *Grid) labelled(r, c int, l string) (form.Cell, bool) {
 	if g.is(r, c, l) {
 		return g.valueRight(r, c), true
 	}
@@ -422,7 +422,7 @@ func (g *grid) labelled(r, c int, l string) (form.Cell, bool) {
 // valueRight is the value of the label at (r, c): the first filled cell to
 // its right unless that is another label, else the empty cell next to it
 // (where the value belongs), else nothing.
-func (g *grid) valueRight(r, c int) form.Cell {
+func (g *Grid) valueRight(r, c int) form.Cell {
 	start := g.right(r, c)
 	for cc := start; cc < g.width(r); cc++ {
 		if g.at(r, cc) == "" {
@@ -449,7 +449,7 @@ var (
 
 // findYear finds (2024年度) in any spelling in the rows above end; failing
 // that the year field left unfilled, as a cell with no value.
-func findYear(g *grid, from, end int) form.Cell {
+func findYear(g *Grid, from, end int) form.Cell {
 	var embedded, blank form.Cell
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
@@ -505,7 +505,7 @@ func isYearCell(t string) bool { return yearOnly.MatchString(t) || yearBlank.Mat
 
 // findTitle is the cell naming the form above row end; failing that the
 // first text above it that is neither the year nor a label.
-func findTitle(g *grid, from, end int, yearRef string) form.Cell {
+func findTitle(g *Grid, from, end int, yearRef string) form.Cell {
 	var first form.Cell
 	for r := from; r < end && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
@@ -528,7 +528,7 @@ func findTitle(g *grid, from, end int, yearRef string) form.Cell {
 
 // readFunds reads the funds block under header h, stopping at row stop,
 // and returns the row after its last fund row.
-func readFunds(g *grid, fm *form.Form, h header, stop int) int {
+func readFunds(g *Grid, fm *form.Form, h header, stop int) int {
 	left := h.minCol()
 	fm.FundsLabel = fundsLabel(g, h, left)
 	fm.AmountUnit = amountUnit(g, h, fm.FundsLabel.Text)
@@ -553,7 +553,7 @@ func readFunds(g *grid, fm *form.Form, h header, stop int) int {
 	return next
 }
 
-func fundIndex(g *grid, r, c int) int {
+func fundIndex(g *Grid, r, c int) int {
 	for i, l := range fundLabels {
 		if g.is(r, c, l) {
 			return i
@@ -562,7 +562,7 @@ func fundIndex(g *grid, r, c int) int {
 	return -1
 }
 
-func fundRow(g *grid, h header, r, c int) form.FundRow {
+func fundRow(g *Grid, h header, r, c int) form.FundRow {
 	at := func(l string) form.Cell {
 		if col, ok := h.col[l]; ok {
 			return g.cell(r, col)
@@ -578,7 +578,7 @@ func fundRow(g *grid, h header, r, c int) form.FundRow {
 // fundsLabel is the 项目资金 (万元) cell: left of the amount columns in the
 // header row, or on the row above it; failing that any cell naming 资金
 // there, or the first text left of the amounts.
-func fundsLabel(g *grid, h header, left int) form.Cell {
+func fundsLabel(g *Grid, h header, left int) form.Cell {
 	rows := []int{h.row, h.row - 1}
 	for _, fits := range []func(r, c int) bool{
 		func(r, c int) bool { return g.is(r, c, lFunds) },
@@ -598,7 +598,7 @@ func fundsLabel(g *grid, h header, left int) form.Cell {
 
 // amountUnit is 万元 or 元 as the funds label, the row above the header
 // or an amount header says.
-func amountUnit(g *grid, h header, label string) string {
+func amountUnit(g *Grid, h header, label string) string {
 	texts := []string{label}
 	for r := h.row - 1; r <= h.end; r++ {
 		for c := 0; c < g.width(r); c++ {
@@ -614,12 +614,12 @@ func amountUnit(g *grid, h header, label string) string {
 }
 
 // rowHas reports whether a cell of row r in columns [c0, c1) is labelled l.
-func (g *grid) rowHas(r, c0, c1 int, l string) bool {
+func (g *Grid) rowHas(r, c0, c1 int, l string) bool {
 	_, ok := g.findIn(r, c0, c1, l)
 	return ok
 }
 
-func (g *grid) findIn(r, c0, c1 int, l string) (int, bool) {
+func (g *Grid) findIn(r, c0, c1 int, l string) (int, bool) {
 	for c := c0; c < c1 && c < g.width(r); c++ {
 		if g.at(r, c) != "" && g.is(r, c, l) {
 			return c, true
@@ -629,7 +629,7 @@ func (g *grid) findIn(r, c0, c1 int, l string) (int, bool) {
 }
 
 // readGoals reads 预期目标 and 实际完成情况 in rows [from, stop).
-func readGoals(g *grid, fm *form.Form, from, stop int) {
+func readGoals(g *Grid, fm *form.Form, from, stop int) {
 	for r := max(from, 0); r < stop && r < g.rows(); r++ {
 		for c := 0; c < g.width(r); c++ {
 			if g.at(r, c) == "" {
@@ -657,7 +657,7 @@ func readGoals(g *grid, fm *form.Form, from, stop int) {
 
 // goalValue is the text under a goal label (the seed's layout), or right
 // of it; when both are empty, the cell under it.
-func (g *grid) goalValue(r, c, stop int) form.Cell {
+func (g *Grid) goalValue(r, c, stop int) form.Cell {
 	b := g.below(r, c)
 	if b < stop && g.at(g.origin(b, c)) != "" && !g.known(b, c) {
 		return g.cell(b, c)
@@ -674,7 +674,7 @@ func (g *grid) goalValue(r, c, stop int) form.Cell {
 // readIndicators reads the indicator rows under header h down to the
 // 总分 row, then 总分 and 评分等级; nothing at or below row limit (the next
 // form) is read.
-func readIndicators(g *grid, fm *form.Form, h header, limit int) {
+func readIndicators(g *Grid, fm *form.Form, h header, limit int) {
 	left := g.width(h.row)
 	if c, ok := h.col[lWeight]; ok {
 		left = c
@@ -717,7 +717,7 @@ func readIndicators(g *grid, fm *form.Form, h header, limit int) {
 
 // gradeRightOf is a grade written without a label right of the total's
 // score (云南: 总分 | 100 | 96 | 优 on one row).
-func (g *grid) gradeRightOf(h header, r int) form.Cell {
+func (g *Grid) gradeRightOf(h header, r int) form.Cell {
 	sc, ok := h.col[lScore]
 	if !ok {
 		return form.Cell{}
@@ -736,7 +736,7 @@ func (g *grid) gradeRightOf(h header, r int) form.Cell {
 // gradeWords are the grades forms write.
 var gradeWords = map[string]bool{"优": true, "良": true, "中": true, "差": true, "优秀": true, "良好": true, "合格": true, "不合格": true, "一般": true, "较差": true}
 
-func (g *grid) colCell(h header, r int, l string) form.Cell {
+func (g *Grid) colCell(h header, r int, l string) form.Cell {
 	if c, ok := h.col[l]; ok {
 		return g.cell(r, c)
 	}
@@ -745,7 +745,7 @@ func (g *grid) colCell(h header, r int, l string) form.Cell {
 
 // indicator reads row r; ok is false for a row with nothing of its own
 // (a spacer, or only merged 一级/二级 running through it).
-func (g *grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator, bool) {
+func (g *Grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator, bool) {
 	ind := form.Indicator{Row: r + 1}
 	own := false
 	for _, f := range []struct {
@@ -786,7 +786,7 @@ func joinTarget(ind *form.Indicator) {
 	if !op.Found() && !unit.Found() {
 		return
 	}
-	v := cellText(ind.Target)
+	v := shownOf(ind.Target)
 	if v == "" || formulas.Normalize(v) == "/" {
 		return
 	}
@@ -807,7 +807,7 @@ func joinTarget(ind *form.Indicator) {
 
 // placeholder reports whether ind is a template row left unused: its
 // 三级指标 only 指标2, 指标2:, …… or …, and nothing else typed in it.
-func (g *grid) placeholder(ind *form.Indicator) bool {
+func (g *Grid) placeholder(ind *form.Indicator) bool {
 	for _, c := range []form.Cell{ind.Target, ind.Actual, ind.Weight, ind.Score, ind.Reason, ind.TargetOp, ind.TargetUnit} {
 		if typedIn(c) {
 			return false
@@ -822,16 +822,16 @@ var placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
 // statesNA reports whether a row states it does not apply: its
 // target and actual, or its 三级指标 after the 指标1: prefix, are /, 无
 // or 不适用.
-func (g *grid) statesNA(ind *form.Indicator) bool {
+func (g *Grid) statesNA(ind *form.Indicator) bool {
 	na := func(s string) bool { return naText(s) || g.lay != nil && g.lay.NA(formulas.Normalize(s)) }
-	if na(cellText(ind.Target)) && na(cellText(ind.Actual)) {
+	if na(shownOf(ind.Target)) && na(shownOf(ind.Actual)) {
 		return true
 	}
 	name := formulas.Normalize(ind.L3.Text)
 	if m := indPrefix.FindString(name); m != "" {
 		name = name[len(m):]
 	}
-	return na(name) && (ind.Target.Empty() || na(cellText(ind.Target)))
+	return na(name) && (ind.Target.Empty() || na(shownOf(ind.Target)))
 }
 
 var indPrefix = regexp.MustCompile(`^指标\d+:`)
@@ -847,7 +847,7 @@ func naText(s string) bool {
 // category reads 一级/二级 at row r. A blank under a merged parent takes
 // the parent's value; a blank under an unmerged one takes the previous
 // indicator's, when inherit allows (二级 only within the same 一级).
-func (g *grid) category(h header, r int, l string, last *form.Indicator, of func(*form.Indicator) form.Cell, inherit bool) (form.Cell, bool) {
+func (g *Grid) category(h header, r int, l string, last *form.Indicator, of func(*form.Indicator) form.Cell, inherit bool) (form.Cell, bool) {
 	c, ok := h.col[l]
 	if !ok {
 		return form.Cell{}, true

@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"regexp"
@@ -54,16 +54,6 @@ var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, 
 // labels maps a normalised spelling to the canonical labels it stands for
 // (合计 is both 年度资金总额 and 总分; the position decides).
 type labels struct{ by map[string][]string }
-
-// layoutsOf is the layouts opt reads with and their labels: a checker's,
-// built once for a batch of thousands of workbooks, else built for this
-// read.
-func (opt ReadOptions) layoutsOf() *layoutSet {
-	if opt.layouts != nil {
-		return opt.layouts
-	}
-	return newLayoutSet(opt.Layouts, opt.Profile)
-}
 
 // newLabels are the labels of the catalogue, of layout l (nil: none) and
 // of profile p.

@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 // cell as its fingerprint maps them. It returns nil when the sheet no
 // longer fits the fingerprint (rows inserted or deleted by hand), so the
 // caller reads it by labels instead.
-func readByFingerprint(g *grid, fp *form.Fingerprint, p *formulas.Profile) *form.Form {
+func readByFingerprint(g *Grid, fp *form.Fingerprint, p *formulas.Profile) *form.Form {
 	fm := &form.Form{Sheet: g.sheet, Template: fp, Indicators: make([]form.Indicator, max(fp.Rows, 0))}
 	g.applyLayout(fm)
 	cells := fm.Cells()
@@ -54,7 +54,7 @@ func readByFingerprint(g *grid, fp *form.Fingerprint, p *formulas.Profile) *form
 
 // fits checks the fingerprint against labels it can be checked by: each
 // fund row's label, and 总分 left of the total.
-func fits(g *grid, fm *form.Form) bool {
+func fits(g *Grid, fm *form.Form) bool {
 	for i, l := range fundLabels {
 		if c := fm.Funds[i].Label; c.Found() && !g.lb.match(normLabel(c.Text), l) {
 			return false

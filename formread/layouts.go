@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"strings"
@@ -52,7 +52,7 @@ func matchKey(s string) string {
 
 // pick is the layout that explains g best: the most of its match labels
 // found on the sheet (each counted once), the first listed on a tie.
-func (s *layoutSet) pick(g *grid) *layoutReader {
+func (s *layoutSet) pick(g *Grid) *layoutReader {
 	if len(s.rs) == 1 {
 		return s.rs[0]
 	}

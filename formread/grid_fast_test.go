@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"math/rand/v2"

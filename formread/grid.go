@@ -1,4 +1,4 @@
-package validate
+package formread
 
 import (
 	"bytes"
@@ -22,10 +22,10 @@ import (
 	"github.com/xlsxeval/xlsxeval/layout"
 )
 
-// grid is one sheet read once: the shown text of every cell, the merged
+// Grid is one sheet read once: the shown text of every cell, the merged
 // ranges, and lazily the normalised labels. Raw values and formulas are
 // fetched only for the cells that become fields.
-type grid struct {
+type Grid struct {
 	f      *excelize.File // nil when read by internal/xlsx
 	sheet  string
 	text   [][]string // shown text by 0-based row, column
@@ -41,12 +41,13 @@ type grid struct {
 // rect is a merged range, 0-based and inclusive.
 type rect struct{ r0, c0, r1, c1 int }
 
-func loadGrid(f *excelize.File, sheet string, lb *labels) (*grid, error) {
+// LoadExcelize reads sheet of a workbook excelize opened.
+func LoadExcelize(f *excelize.File, sheet string) (*Grid, error) {
 	rows, err := f.GetRows(sheet)
 	if err != nil {
 		return nil, err
 	}
-	g := &grid{f: f, sheet: sheet, text: rows, norm: make([][]string, len(rows)), lb: lb}
+	g := &Grid{f: f, sheet: sheet, text: rows, norm: make([][]string, len(rows))}
 	if g.scanSheet() {
 		return g, nil
 	}
@@ -65,55 +66,10 @@ func loadGrid(f *excelize.File, sheet string, lb *labels) (*grid, error) {
 	return g, nil
 }
 
-// fastBook is a workbook read by internal/xlsx.
-type fastBook struct {
-	b    *xlsx.Book
-	kept map[string]*xlsx.Sheet // sheets read, kept for the seal; nil: none kept
-}
-
-func (x fastBook) sheetList() []string {
-	var out []string
-	for _, s := range x.b.Sheets() {
-		out = append(out, s.Name)
-	}
-	return out
-}
-
-func (x fastBook) visible(sheet string) bool {
-	for _, s := range x.b.Sheets() {
-		if s.Name == sheet {
-			return s.Visible()
-		}
-	}
-	return false
-}
-
-// fingerprints reads the fingerprint sheet as excelize's
-// form.ReadFingerprints finds it: by its name in any case.
-func (x fastBook) fingerprints() (map[string]*form.Fingerprint, error) {
-	for _, s := range x.b.Sheets() {
-		if strings.EqualFold(s.Name, form.FingerprintSheet) {
-			sh, err := x.b.Sheet(s.Name)
-			if err != nil {
-				return nil, err
-			}
-			return form.ParseFingerprints(sh.Rows)
-		}
-	}
-	return nil, nil
-}
-
-// grid is the sheet as the form reader sees it; raw values and formulas
-// come with it, keyed by cell.
-func (x fastBook) grid(sheet string, lb *labels) (*grid, error) {
-	sh, err := x.b.Sheet(sheet)
-	if err != nil {
-		return nil, err
-	}
-	if x.kept != nil {
-		x.kept[sheet] = sh
-	}
-	g := &grid{sheet: sheet, text: sh.Rows, norm: make([][]string, len(sh.Rows)), lb: lb,
+// FromXLSX is a sheet read by internal/xlsx as the form reader sees it;
+// raw values and formulas come with it, keyed by cell.
+func FromXLSX(name string, sh *xlsx.Sheet) *Grid {
+	g := &Grid{sheet: name, text: sh.Rows, norm: make([][]string, len(sh.Rows)),
 		cells: make([]xcell, len(sh.Cells)), merges: make([]rect, len(sh.Merges))}
 	for i, m := range sh.Merges {
 		g.merges[i] = rect{m.R0, m.C0, m.R1, m.C1}
@@ -121,13 +77,13 @@ func (x fastBook) grid(sheet string, lb *labels) (*grid, error) {
 	for i, c := range sh.Cells { // in sheet order, which is key order
 		g.cells[i] = xcell{key: cellKey(c.Row, c.Col), v: c.Raw, f: c.Formula}
 	}
-	return g, nil
+	return g
 }
 
-func (g *grid) rows() int { return len(g.text) }
+func (g *Grid) rows() int { return len(g.text) }
 
 // width is the number of columns of row r that hold anything.
-func (g *grid) width(r int) int {
+func (g *Grid) width(r int) int {
 	if r < 0 || r >= len(g.text) {
 		return 0
 	}
@@ -136,7 +92,7 @@ func (g *grid) width(r int) int {
 
 // at is the trimmed shown text of (r, c), "" outside the sheet. It does not
 // follow merges.
-func (g *grid) at(r, c int) string {
+func (g *Grid) at(r, c int) string {
 	if r < 0 || r >= len(g.text) || c < 0 || c >= len(g.text[r]) {
 		return ""
 	}
@@ -144,7 +100,7 @@ func (g *grid) at(r, c int) string {
 }
 
 // label is the normalised label of (r, c), following merges.
-func (g *grid) label(r, c int) string {
+func (g *Grid) label(r, c int) string {
 	r, c = g.origin(r, c)
 	if r < 0 || r >= len(g.text) || c < 0 || c >= len(g.text[r]) {
 		return ""
@@ -164,15 +120,15 @@ func (g *grid) label(r, c int) string {
 }
 
 // is reports whether (r, c) is labelled canonical or one of its synonyms.
-func (g *grid) is(r, c int, canonical string) bool {
+func (g *Grid) is(r, c int, canonical string) bool {
 	return g.lb.match(g.label(r, c), canonical)
 }
 
 // known reports whether (r, c) is any label of the form.
-func (g *grid) known(r, c int) bool { return g.lb.any(g.label(r, c)) }
+func (g *Grid) known(r, c int) bool { return g.lb.any(g.label(r, c)) }
 
 // blank reports whether the sheet shows nothing.
-func (g *grid) blank() bool {
+func (g *Grid) blank() bool {
 	for r := range g.text {
 		for c := range g.text[r] {
 			if g.at(r, c) != "" {
@@ -184,7 +140,7 @@ func (g *grid) blank() bool {
 }
 
 // mergeOf returns the merged range holding (r, c).
-func (g *grid) mergeOf(r, c int) (rect, bool) {
+func (g *Grid) mergeOf(r, c int) (rect, bool) {
 	for _, m := range g.merges {
 		if r >= m.r0 && r <= m.r1 && c >= m.c0 && c <= m.c1 {
 			return m, true
@@ -194,19 +150,19 @@ func (g *grid) mergeOf(r, c int) (rect, bool) {
 }
 
 // origin is the top-left cell of the merge holding (r, c), or (r, c).
-func (g *grid) origin(r, c int) (int, int) {
+func (g *Grid) origin(r, c int) (int, int) {
 	m, _ := g.mergeOf(r, c)
 	return m.r0, m.c0
 }
 
 // right is the first column after the merge holding (r, c).
-func (g *grid) right(r, c int) int {
+func (g *Grid) right(r, c int) int {
 	m, _ := g.mergeOf(r, c)
 	return m.c1 + 1
 }
 
 // below is the first row after the merge holding (r, c).
-func (g *grid) below(r, c int) int {
+func (g *Grid) below(r, c int) int {
 	m, _ := g.mergeOf(r, c)
 	return m.r1 + 1
 }
@@ -217,13 +173,13 @@ func a1Of(r, c int) string {
 }
 
 // cell reads (r, c) as a field, following merges to the top-left cell.
-func (g *grid) cell(r, c int) form.Cell {
+func (g *Grid) cell(r, c int) form.Cell {
 	r, c = g.origin(r, c)
 	return g.cellAt(r, c)
 }
 
 // cellAt reads exactly (r, c).
-func (g *grid) cellAt(r, c int) form.Cell {
+func (g *Grid) cellAt(r, c int) form.Cell {
 	x := form.Cell{Ref: a1Of(r, c), Text: g.at(r, c)}
 	x.Raw, x.Formula = g.stored(r, c, x.Ref)
 	x.Formula = strings.TrimPrefix(x.Formula, "=")
@@ -233,7 +189,7 @@ func (g *grid) cellAt(r, c int) form.Cell {
 
 // stored is the raw value and formula of (r, c): from the sheet's own
 // scan, or from excelize where the scan cannot tell them exactly.
-func (g *grid) stored(r, c int, ref string) (raw, formula string) {
+func (g *Grid) stored(r, c int, ref string) (raw, formula string) {
 	if g.f == nil { // read by internal/xlsx: values and formulas exact
 		r, c = g.origin(r, c)
 		x := g.find(r, c)
@@ -400,7 +356,7 @@ type xcell struct {
 func cellKey(r, c int) int64 { return int64(r)<<20 | int64(c) }
 
 // find is the stored cell (r, c); the zero xcell when the sheet has none.
-func (g *grid) find(r, c int) xcell {
+func (g *Grid) find(r, c int) xcell {
 	k := cellKey(r, c)
 	i, ok := slices.BinarySearchFunc(g.cells, k, func(x xcell, k int64) int { return cmp.Compare(x.key, k) })
 	if !ok {
@@ -416,7 +372,7 @@ func (g *grid) find(r, c int) xcell {
 // excelize would (a part kept in a temporary file, another encoding, a
 // cell without a reference, overlapping merges); the caller then asks
 // excelize.
-func (g *grid) scanSheet() bool {
+func (g *Grid) scanSheet() bool {
 	data, ok := worksheetXML(g.f, g.sheet)
 	if !ok {
 		return false
@@ -606,7 +562,7 @@ func relsOf(f *excelize.File, name string) []pkgRel {
 // rawOf is the stored value of (r, c) as excelize's GetCellValue with
 // RawCellValue gives it: <v>, or the string of a string cell (its shown
 // text, unless a number format could have changed it).
-func (g *grid) rawOf(r, c int, x xcell) (string, bool) {
+func (g *Grid) rawOf(r, c int, x xcell) (string, bool) {
 	if x.t != "s" && !(x.t == "inlineStr" && x.inline) {
 		return x.v, true
 	}
@@ -622,7 +578,7 @@ func (g *grid) rawOf(r, c int, x xcell) (string, bool) {
 // plainStyle reports whether style s shows a string as it is stored: a
 // built-in format has no text section (General, 0.00) or shows the text
 // itself (@); a custom format may add words around it.
-func (g *grid) plainStyle(s int) bool {
+func (g *Grid) plainStyle(s int) bool {
 	st := g.f.Styles
 	if s == 0 || st == nil || st.CellXfs == nil || s < 0 || s >= len(st.CellXfs.Xf) {
 		return true
