@@ -569,10 +569,32 @@ func fundRow(g *Grid, h header, r, c int) form.FundRow {
 		}
 		return form.Cell{}
 	}
-	return form.FundRow{
+	row := form.FundRow{
 		Label: g.cell(r, c), Initial: at(lInitial), Budget: at(lBudget), Exec: at(lExec),
 		Weight: at(lWeight), Rate: at(lRate), Score: at(lScore),
 	}
+	fractionRate(&row)
+	return row
+}
+
+// fractionRate reads a rate typed as a fraction in a General cell (0.958
+// for 95.8%) as the percentage, when the amounts say so: 全年执行数 ÷
+// 全年预算数 lies within the rounding of the fraction as written.
+func fractionRate(row *form.FundRow) {
+	x, b, e := row.Rate, row.Budget.Num, row.Exec.Num
+	if x.Num == nil || x.Percent || x.Formula != "" || strings.Contains(x.Text, "%") || b == nil || e == nil || b.IsZero() {
+		return
+	}
+	if x.Num.IsNegative() || x.Num.GreaterThan(decimal.New(15, -1)) {
+		return
+	}
+	ratio := e.Div(*b)
+	half := decimal.New(5, -x.Places-1)
+	if ratio.Sub(*x.Num).Abs().GreaterThan(half) {
+		return
+	}
+	pct := x.Num.Shift(2)
+	row.Rate.Num, row.Rate.Places, row.Rate.Percent = &pct, max(x.Places-2, 0), true
 }
 
 // fundsLabel is the 项目资金 (万元) cell: left of the amount columns in the

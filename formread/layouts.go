@@ -99,9 +99,18 @@ func (s *layoutSet) named(name string) *layoutReader {
 	return s.rs[0]
 }
 
+// otherLabel is what labels of cells that are no field stand for.
+const otherLabel = "\x00other"
+
 // layoutLabels adds a layout's own spellings to lb, each under the
-// canonical label of its field.
+// canonical label of its field, and its other labels as known labels of
+// no field.
 func layoutLabels(lb *labels, l *layout.Layout) {
+	for _, s := range l.OtherLabels() {
+		if n := normLabel(s); n != "" && !lb.any(n) {
+			lb.by[n] = append(lb.by[n], otherLabel)
+		}
+	}
 	for path, ss := range l.Labels {
 		f := form.FieldAt(path)
 		if f == nil {

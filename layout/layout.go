@@ -59,6 +59,9 @@ type Layout struct {
 	// NotApplicable are the words that, as target and actual, say an
 	// indicator does not apply. Defaults apply besides these.
 	NotApplicable []string `yaml:"not_applicable,omitempty"`
+	// Other are labels of cells that are no field (财政处室, 报表编号): known
+	// as labels, so they are never taken for a value.
+	Other []string `yaml:"other_labels,omitempty"`
 
 	placeholders []*regexp.Regexp
 }
@@ -264,6 +267,12 @@ func (l *Layout) Placeholder(t string) bool {
 // NA reports whether a normalised text is one of the layout's own words
 // for not applicable.
 func (l *Layout) NA(t string) bool { return slices.Contains(l.NotApplicable, t) }
+
+// OtherLabels are the labels of the layout's cells that are no field:
+// other_labels and the extra columns of the funds and indicator tables.
+func (l *Layout) OtherLabels() []string {
+	return slices.Concat(l.Other, l.Funds.Extra, l.Ind.Extra)
+}
 
 // Spellings are the extra spellings the layout gives the field at path.
 func (l *Layout) Spellings(path string) []string { return l.Labels[path] }

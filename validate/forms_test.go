@@ -131,3 +131,43 @@ func TestRealFormsEdited(t *testing.T) {
 		}
 	}
 }
+
+// TestRateAsFraction: a rate typed as a fraction in a General cell (1 for
+// 100%, 0.958 for 95.8%) is read as the percentage when the amounts say
+// so, and checked as such.
+func TestRateAsFraction(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	for _, c := range []struct {
+		budget, exec, rate float64
+		wantRate           string
+		wantErr            bool
+	}{
+		{880, 880, 1, "100", false},
+		{880, 843.04, 0.958, "95.8", false},
+		{880, 843.04, 0.9, "0.9", true}, // not 95.8% either way: funds.rate
+	} {
+		f, err := excelize.OpenFile(filepath.Join("testdata", "forms", "tianchang_slj2022.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for cell, v := range map[string]float64{"E6": c.budget, "F6": c.exec, "H6": c.rate, "E7": c.budget, "F7": c.exec, "I6": 9.58} {
+			f.SetCellValue("Sheet1", cell, v)
+		}
+		path := filepath.Join(t.TempDir(), "rate.xlsx")
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		res := k.CheckFile(path)
+		r := res.Forms[0].Form.Funds[0].Rate
+		if r.Num == nil || r.Num.String() != c.wantRate {
+			t.Errorf("rate %v read as %v", c.rate, r.Num)
+		}
+		rateErr := false
+		for _, x := range res.Forms[0].Findings {
+			rateErr = rateErr || x.Rule == "funds.rate" && x.Severity == Error
+		}
+		if rateErr != c.wantErr {
+			t.Errorf("rate %v: funds.rate error %v, want %v: %v", c.rate, rateErr, c.wantErr, res.Forms[0].Findings)
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package validate
+
+import "testing"
+
+// TestDepartmentWide: a 部门整体支出绩效自评表 on the MoF grid (one 部门 row,
+// no 项目名称 or 实施单位) is read by the department layout and asks for
+// no project head fields; a 重庆-style head (主管部门 | 财政处室 | 自评总分)
+// takes neither 财政处室 for the department nor misses its total.
+func TestDepartmentWide(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	mof := writeRows(t, "dept.xlsx", [][]any{
+		{"部门整体支出绩效自评表"},
+		{"(2023年度)"},
+		{"部门名称", "", "某县财政局"},
+		{"年度预算资金(万元)", "", "", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"},
+		{"", "", "年度资金总额", 500, 520, 510, 10, "98.08%", 9.81},
+		{"", "", "其中:本年财政拨款", 500, 520, 510},
+		{"", "", "上年结转资金"},
+		{"", "", "其他资金"},
+		{"年度总体目标", "预期目标", "", "", "", "实际完成情况"},
+		{"", "保障机构正常运转", "", "", "", "已保障"},
+		{"绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"},
+		{"", "产出指标(50分)", "数量指标", "指标1:预算编审项目数", "≥300个", "312个", 25, 25},
+		{"", "", "时效指标", "指标1:决算按时报送", "12月31日前", "12月31日前", 25, 25},
+		{"", "", "", "指标2:"},
+		{"", "效益指标(30分)", "社会效益指标", "指标1:财政资金绩效管理覆盖率", "≥95%", "96%", 30, 30},
+		{"", "满意度指标(10分)", "服务对象满意度指标", "指标1:预算单位满意度", "≥90%", "93%", 10, 10},
+		{"总分", "", "", "", "", "", 100, 99.81},
+	})
+	res := k.CheckFile(mof)
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
+	}
+	fr := res.Forms[0]
+	if fr.Form.Layout != "dept-mof" || fr.Form.Department.Text != "某县财政局" || len(fr.Form.Indicators) != 4 {
+		t.Errorf("layout %s, department %q, %d indicators", fr.Form.Layout, fr.Form.Department.Text, len(fr.Form.Indicators))
+	}
+	for _, x := range fr.Findings {
+		if x.Severity != Info {
+			t.Errorf("%s %s %s %s", x.Severity, x.Rule, x.Cell, x.Message)
+		}
+	}
+	cq := writeRows(t, "cq.xlsx", [][]any{
+		{"2023年度部门整体支出绩效自评表"},
+		{"主管部门", "某区农业农村委员会", "财政处室", "农业农村处", "自评总分", 95},
+		{"一级指标", "二级指标", "三级指标", "指标性质", "年初指标值", "调整指标值", "实际完成值", "权重", "得分系数(%)", "得分", "是否核心指标"},
+		{"产出指标", "数量指标", "农技培训人次", "定量", "≥1000人次", "≥1000人次", "1050人次", 50, 100, 50, "是"},
+		{"效益指标", "社会效益指标", "农民收入增长", "定性", "明显", "明显", "达成指标", 45, 100, 45, "否"},
+	})
+	res = k.CheckFile(cq)
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
+	}
+	f := res.Forms[0].Form
+	if f.Layout != "dept-chongqing" || f.Department.Text != "某区农业农村委员会" || f.TotalScore.Text != "95" {
+		t.Errorf("layout %s, department %q, total %q", f.Layout, f.Department.Text, f.TotalScore.Text)
+	}
+}
