@@ -74,17 +74,16 @@ func Excel(e Expr, r Refs) string { s, _ := e.excel(r); return s }
 
 const (
 	precCmp  = 1
-	precCat  = 2
-	precAdd  = 3
-	precMul  = 4
-	precAtom = 5
+	precAdd  = 2
+	precMul  = 3
+	precAtom = 4
 )
 
 type numLit struct{ d decimal.Decimal }
 type strLit struct{ s string }
 type ref struct{ name string }
 type binop struct {
-	op   byte // + - * / &
+	op   byte // + - * /
 	a, b Expr
 }
 type call struct {
@@ -112,8 +111,6 @@ func Sub(a, b Expr) Expr { return binop{'-', a, b} }
 func Mul(a, b Expr) Expr { return binop{'*', a, b} }
 func Div(a, b Expr) Expr { return binop{'/', a, b} }
 
-// Cat joins two texts (&).
-func Cat(a, b Expr) Expr { return binop{'&', a, b} }
 func Min(a, b Expr) Expr { return call{fn: "MIN", args: []Expr{a, b}} }
 func Max(a, b Expr) Expr { return call{fn: "MAX", args: []Expr{a, b}} }
 func Sum(r Expr) Expr    { return call{fn: "SUM", args: []Expr{r}} }
@@ -174,9 +171,6 @@ func (e binop) Eval(env Env) (Val, error) {
 	if err != nil {
 		return Val{}, err
 	}
-	if e.op == '&' {
-		return StrVal(text(a) + text(b)), nil
-	}
 	if a.Err || b.Err || a.IsStr || b.IsStr {
 		return Val{Err: true}, nil
 	}
@@ -200,11 +194,8 @@ var ErrDivZero = fmt.Errorf("formulas: division by a value that may be zero")
 
 func (e binop) excel(r Refs) (string, int) {
 	p := precAdd
-	switch e.op {
-	case '*', '/':
+	if e.op == '*' || e.op == '/' {
 		p = precMul
-	case '&':
-		p = precCat
 	}
 	a, pa := e.a.excel(r)
 	b, pb := e.b.excel(r)

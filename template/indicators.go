@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -135,8 +136,6 @@ func (s *sheetWriter) mergeCategories() {
 // top of a merged category), and its helper cells. A target split over
 // three cells is read as the three joined, as the checker reads it.
 func (s *sheetWriter) rowRefs(i int) formulas.Refs {
-	g := s.lay.g
-	r := s.lay.IndRow(i)
 	top1, top2 := i, i
 	for top1 > 0 && s.sameL1(top1) {
 		top1--
@@ -144,15 +143,7 @@ func (s *sheetWriter) rowRefs(i int) formulas.Refs {
 	for top2 > 0 && s.sameL2(top2) {
 		top2--
 	}
-	refs := formulas.Refs{}
-	for _, k := range []string{"target", "actual", "weight", "score", "reason", "l1", "l2"} {
-		refs[k] = cellAt(g.ind[k], r)
-	}
-	refs["w"] = refs["weight"]
-	delete(refs, "weight")
-	if g.split() {
-		refs["target"] = "(" + Cell(g.ind["target_op"], r) + "&" + Cell(g.ind["target"], r) + "&" + Cell(g.ind["target_unit"], r) + ")"
-	}
+	refs := s.rowRefsAt(strconv.Itoa(s.lay.IndRow(i)))
 	// A bare target (43.2) is read as ≤ under 成本指标: where the category
 	// is merged from a row above, the department's category is written
 	// into the formula (a formula reaching into another row breaks when
@@ -165,8 +156,28 @@ func (s *sheetWriter) rowRefs(i int) formulas.Refs {
 			refs["l2"] = formulas.Escape(s.indicator(top2).L2)
 		}
 	}
+	return refs
+}
+
+// rowRefsAt binds the row names to the cells of a row, its number
+// written as row (or "#" for a template, see rowFormulas).
+func (s *sheetWriter) rowRefsAt(row string) formulas.Refs {
+	g := s.lay.g
+	at := func(col int) string {
+		if col == 0 {
+			return ""
+		}
+		return colName(col) + row
+	}
+	refs := formulas.Refs{"w": at(g.ind["weight"])}
+	for _, k := range []string{"target", "actual", "score", "reason", "l1", "l2"} {
+		refs[k] = at(g.ind[k])
+	}
+	if g.split() {
+		refs["target"] = "(" + at(g.ind["target_op"]) + "&" + at(g.ind["target"]) + "&" + at(g.ind["target_unit"]) + ")"
+	}
 	for _, n := range helperNames {
-		refs[n] = Cell(s.lay.helperCol(n), r)
+		refs[n] = at(s.lay.helperCol(n))
 	}
 	return refs
 }
@@ -194,10 +205,47 @@ func (s *sheetWriter) rowEnv(i int) formulas.Env {
 // one of formulas.RowHelpers, with the values Go computes for them.
 func (s *sheetWriter) helpers(i int) {
 	refs, env := s.rowRefs(i), s.rowEnv(i)
-	for _, n := range helperNames {
-		s.rule(refs[n], "helper."+n, refs, env, s.w.st.helper)
+	fs := s.rowFormulas(i, refs)
+	for k, n := range helperNames {
+		s.ruleAs(refs[n], "helper."+n, refs, fs[k], env, s.w.st.helper)
 		env[n] = s.w.computed[s.sheet][refs[n]]
 	}
+}
+
+// rowFormulas renders the helper formulas of indicator i over refs. The
+// rows of a form differ only in their row number, so the helpers are
+// rendered once per workbook with "#" for it, then numbered; a row whose
+// refs are not its own cells (a category written in) is rendered apart.
+func (s *sheetWriter) rowFormulas(i int, refs formulas.Refs) []string {
+	row := strconv.Itoa(s.lay.IndRow(i))
+	own := s.rowRefsAt("#")
+	tmpl := s.w.rowTmpl[s.lay.g]
+	if tmpl == nil {
+		tmpl = map[string]string{}
+		if s.w.rowTmpl == nil {
+			s.w.rowTmpl = map[*geometry]map[string]string{}
+		}
+		s.w.rowTmpl[s.lay.g] = tmpl
+		one := s.rowRefsAt("1")
+		for _, n := range helperNames {
+			t := formulas.Excel(s.w.rules["helper."+n], own)
+			// "#" must stand only for the row: no literal may hold one.
+			if strings.ReplaceAll(t, "#", "1") != formulas.Excel(s.w.rules["helper."+n], one) {
+				t = ""
+			}
+			tmpl[n] = t
+		}
+	}
+	out := make([]string, len(helperNames))
+	for k, n := range helperNames {
+		if t := tmpl[n]; t != "" && refs["l1"] == strings.ReplaceAll(own["l1"], "#", row) &&
+			refs["l2"] == strings.ReplaceAll(own["l2"], "#", row) {
+			out[k] = strings.ReplaceAll(t, "#", row)
+		} else {
+			out[k] = formulas.Excel(s.w.rules["helper."+n], refs)
+		}
+	}
+	return out
 }
 
 // totals writes the 总分 row (or the total at the top) and the grade.

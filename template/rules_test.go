@@ -107,3 +107,30 @@ func TestEveryFormulaFromRule(t *testing.T) {
 		}
 	}
 }
+
+// TestFormulaLimits keeps every formula within what Excel 2010 accepts:
+// 8,192 characters and 64 nested levels.
+func TestFormulaLimits(t *testing.T) {
+	w, err := Blank(opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range w.used[w.fps[0].Sheet] {
+		depth, deepest, quoted := 0, 0, false
+		for _, c := range u.Formula {
+			switch {
+			case c == '"':
+				quoted = !quoted
+			case quoted:
+			case c == '(':
+				depth++
+				deepest = max(deepest, depth)
+			case c == ')':
+				depth--
+			}
+		}
+		if len([]rune(u.Formula)) > 8192 || deepest > 64 {
+			t.Errorf("%s %s: %d characters, %d levels", u.Name, u.Ref, len([]rune(u.Formula)), deepest)
+		}
+	}
+}

@@ -129,17 +129,30 @@ func withDimension(b []byte) []byte {
 // withHeights gives each row of hs its height as an estimate the program
 // may change (excelize marks every height it sets custom).
 func withHeights(b []byte, hs map[int]float64) []byte {
-	for r, h := range hs {
-		tag := []byte(`<row r="` + strconv.Itoa(r) + `"`)
-		i := bytes.Index(b, tag)
-		if i < 0 {
-			continue
-		}
-		i += len(tag)
-		ht := ` ht="` + strconv.FormatFloat(h, 'f', -1, 64) + `"`
-		b = append(b[:i:i], append([]byte(ht), b[i:]...)...)
+	if len(hs) == 0 {
+		return b
 	}
-	return b
+	out := make([]byte, 0, len(b)+len(hs)*16)
+	for {
+		i := bytes.Index(b, []byte(`<row r="`))
+		if i < 0 {
+			return append(out, b...)
+		}
+		j := i + len(`<row r="`)
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return append(out, b...)
+		}
+		out = append(out, b[:j+k+1]...)
+		if r, err := strconv.Atoi(string(b[j : j+k])); err == nil {
+			if h, ok := hs[r]; ok {
+				out = append(out, ` ht="`...)
+				out = strconv.AppendFloat(out, h, 'f', -1, 64)
+				out = append(out, '"')
+			}
+		}
+		b = b[j+k+1:]
+	}
 }
 
 // flates are fast deflate writers for reuse: each holds about a megabyte.

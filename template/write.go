@@ -44,6 +44,9 @@ type Workbook struct {
 	heights map[string]map[int]float64
 	// rules are the profile's rule expressions, by name (formulas.Rules).
 	rules map[string]formulas.Expr
+	// rowTmpl are, by geometry, the helper formulas of an indicator row rendered once,
+	// with "#" for the row number (see rowFormulas).
+	rowTmpl map[*geometry]map[string]string
 	// used records, by sheet, every formula and conditional format
 	// written: which rule over which cells.
 	used map[string][]ruleUse
@@ -214,11 +217,17 @@ func (s *sheetWriter) setNum(ref string, d *Dec, style int) {
 // rule writes the formula of rule name rendered over refs at ref, with
 // the value Go computes for it over env.
 func (s *sheetWriter) rule(ref, name string, refs formulas.Refs, env formulas.Env, style int) {
+	if s.err == nil {
+		s.ruleAs(ref, name, refs, formulas.Excel(s.w.rules[name], refs), env, style)
+	}
+}
+
+// ruleAs is rule with the formula already rendered (see rowFormulas).
+func (s *sheetWriter) ruleAs(ref, name string, refs formulas.Refs, f string, env formulas.Env, style int) {
 	if s.err != nil {
 		return
 	}
 	e := s.w.rules[name]
-	f := formulas.Excel(e, refs)
 	v, err := e.Eval(env)
 	if err != nil {
 		s.err = fmt.Errorf("%s %s: %w", name, ref, err)
