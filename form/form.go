@@ -123,7 +123,8 @@ type Fingerprint struct {
 	Profile   string `json:"profile"`   // profile name
 	Sheet     string `json:"sheet"`
 	Rows      int    `json:"rows"` // indicator rows
-	// Layout names the layout written (package layout); "" is the seed's.
+	// Layout names the layout written (package layout); "" in workbooks
+	// written before layouts existed, all of them the seed's.
 	Layout string `json:"layout,omitempty"`
 	// Fields maps field names (see template.Layout) to A1 references.
 	Fields map[string]string `json:"fields,omitempty"`

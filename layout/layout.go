@@ -38,6 +38,10 @@ type Layout struct {
 	// found on a sheet scores a point; the best score wins, ties go to the
 	// layout listed first.
 	Match []string `yaml:"match,omitempty"`
+	// Code is what the form prints to name itself (报表编号:510000_0013zp,
+	// 公开14表), one of its match labels: a generated form shows it, so it
+	// reads back as this layout and not a look-alike.
+	Code string `yaml:"code,omitempty"`
 	// AmountUnit is 万元 or 元 where the funds header does not say.
 	AmountUnit string `yaml:"amount_unit"`
 	// Blocks are the parts of the form top to bottom: title, year, head,
@@ -47,7 +51,8 @@ type Layout struct {
 	// department, unit; a department-wide form has department only.
 	Head []string `yaml:"head"`
 	// Labels adds spellings to catalogue fields, by field path
-	// (Paths): `funds.total: [总额]`, `ind.weight: [权重]`.
+	// (Paths): `funds.total: [总额]`, `ind.weight: [权重]`. The first
+	// spelling is the label a generated form shows.
 	Labels map[string][]string `yaml:"labels,omitempty"`
 	Funds  Funds               `yaml:"funds"`
 	Ind    Indicators          `yaml:"indicators"`
