@@ -216,15 +216,6 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 	}
 	return &form.Fingerprint{
 		Generator: "xlsxeval", Version: Version, Profile: l.Profile.Name,
-		Sheet: sheet, Rows: l.Rows, Layout: l.layoutName(), Fields: fields,
+		Sheet: sheet, Rows: l.Rows, Layout: l.g.lay.Name, Fields: fields,
 	}
-}
-
-// layoutName is the layout the fingerprint records: "" for the seed's,
-// so the seed's fingerprint reads as before layouts existed.
-func (l Layout) layoutName() string {
-	if l.g == seedGeometry() {
-		return ""
-	}
-	return l.g.lay.Name
 }

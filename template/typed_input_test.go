@@ -84,7 +84,7 @@ func (p unoPlan) MarshalJSON() ([]byte, error) {
 		Places int32  `json:"places"`
 		Steps  []step `json:"steps"`
 		Rows   []row  `json:"rows"`
-	}{In: p.In, Out: p.Out, Result: p.Result, Sheet: p.Sheet, Places: p.Places}
+	}{In: p.In, Out: p.Out, Result: p.Result, Sheet: p.Sheet, Places: p.Places, Rows: []row{}}
 	for _, s := range p.Steps {
 		out.Steps = append(out.Steps, step(s))
 	}

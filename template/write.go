@@ -287,7 +287,13 @@ func (s *sheetWriter) head() {
 		title = DeptTitle
 	}
 	s.box(Cell(1, g.title), Cell(w, g.title), title, st.title)
-	s.box(Cell(1, g.year), Cell(w, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
+	if code := g.lay.Code; code != "" {
+		// The form's own number at the right (公开14表), as printed.
+		s.box(Cell(1, g.year), Cell(w-1, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
+		s.set(Cell(w, g.year), code, st.year)
+	} else {
+		s.box(Cell(1, g.year), Cell(w, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
+	}
 	s.rowHeight(g.title, 32)
 	s.rowHeight(g.year, 20)
 	var name, dept, unit string
