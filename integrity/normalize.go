@@ -1,9 +1,9 @@
 package integrity
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
@@ -17,6 +17,7 @@ import (
 func NormFormula(f string) string {
 	f = strings.TrimPrefix(strings.TrimSpace(f), "=")
 	var b strings.Builder
+	b.Grow(len(f))
 	quoted := false
 	for _, r := range f {
 		switch {
@@ -27,13 +28,18 @@ func NormFormula(f string) string {
 			b.WriteRune(r)
 		case r == '$', r == ' ', r == '\t', r == '\n', r == '\r':
 		default:
-			b.WriteString(strings.ToUpper(string(r)))
+			b.WriteRune(unicode.ToUpper(r))
 		}
 	}
-	return outside(b.String(), func(s string) string {
-		return strings.NewReplacer("_XLFN.", "", "_XLWS.", "").Replace(s)
-	})
+	s := b.String()
+	if !strings.Contains(s, "_XL") {
+		return s
+	}
+	return outside(s, futurePrefixes.Replace)
 }
+
+// futurePrefixes are the prefixes Excel writes before newer functions.
+var futurePrefixes = strings.NewReplacer("_XLFN.", "", "_XLWS.", "")
 
 // outside applies fn to the parts of a formula outside string literals.
 func outside(f string, fn func(string) string) string {
@@ -44,30 +50,57 @@ func outside(f string, fn func(string) string) string {
 	return strings.Join(parts, `"`)
 }
 
-// cellRef is a cell reference in a normalised formula.
-var cellRef = regexp.MustCompile(`[A-Z]{1,3}[0-9]+`)
-
 // MapRows rewrites the row of every cell reference of a normalised
 // formula through row, as Excel does to references when rows are
 // inserted or deleted.
 func MapRows(f string, row func(int) int) string {
 	return outside(f, func(s string) string {
-		idx := cellRef.FindAllStringIndex(s, -1)
 		var b strings.Builder
+		var num [20]byte
 		last := 0
-		for _, m := range idx {
-			if !isRef(s, m[0], m[1]) {
+		for i, j := refAt(s, 0); i >= 0; i, j = refAt(s, j) {
+			if !isRef(s, i, j) {
 				continue
 			}
-			col, n := splitRef(s[m[0]:m[1]])
-			b.WriteString(s[last:m[0]])
-			b.WriteString(col + strconv.Itoa(row(n)))
-			last = m[1]
+			if last == 0 {
+				b.Grow(len(s) + 8)
+			}
+			col, n := splitRef(s[i:j])
+			b.WriteString(s[last:i])
+			b.WriteString(col)
+			b.Write(strconv.AppendInt(num[:0], int64(row(n)), 10))
+			last = j
+		}
+		if last == 0 {
+			return s
 		}
 		b.WriteString(s[last:])
 		return b.String()
 	})
 }
+
+// refAt finds the next match of [A-Z]{1,3}[0-9]+ in s from from, as
+// regexp's leftmost match would: i < 0 when there is none.
+func refAt(s string, from int) (i, j int) {
+	for i = from; i < len(s); i++ {
+		n := 0
+		for i+n < len(s) && isUpper(s[i+n]) {
+			n++
+		}
+		if n == 0 || n > 3 || i+n >= len(s) || !isDigit(s[i+n]) {
+			continue
+		}
+		j = i + n
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		return i, j
+	}
+	return -1, -1
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // isRef tells a reference from part of a name (LOG10(, XE_L1).
 func isRef(s string, i, j int) bool {
