@@ -140,3 +140,28 @@ func Rules(p *Profile) map[string]Expr {
 	}
 	return m
 }
+
+// Bounds are the range a typed figure must lie in: the template's data
+// validation renders them and the checker evaluates them. Hi is nil when
+// there is no upper bound.
+type Bounds struct{ Lo, Hi Expr }
+
+// ScoreBounds is ind.range: 0 ≤ 得分 ≤ 分值 (names w).
+func ScoreBounds() Bounds { return Bounds{N("0"), R("w")} }
+
+// WeightBounds is what one 分值 may be: 0 to the profile's total.
+func WeightBounds(p *Profile) Bounds { return Bounds{N("0"), numLit{p.TotalWeight}} }
+
+// AmountBounds is what an amount may be: not negative.
+func AmountBounds() Bounds { return Bounds{N("0"), nil} }
+
+// Holds reports whether figure x lies within b over env.
+func (b Bounds) Holds(x Val, env Env) bool {
+	env["x"] = x
+	c := Ge(R("x"), b.Lo)
+	if b.Hi != nil {
+		c = And(c, Le(R("x"), b.Hi))
+	}
+	v, err := c.Eval(env)
+	return err == nil && v.True()
+}

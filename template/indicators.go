@@ -326,13 +326,16 @@ func (s *sheetWriter) validations() {
 		s.dv(amounts, func(dv *excelize.DataValidation) error {
 			dv.SetInput("金额", fmt.Sprintf("请填写金额 (%s), 保留两位小数, 不能为负数。", unit))
 			dv.SetError(excelize.DataValidationErrorStyleStop, "金额有误", "金额须为不小于 0 的数字。")
-			return dv.SetRange(0, "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
+			b := formulas.AmountBounds()
+			return dv.SetRange(formulas.Excel(b.Lo, nil), "", excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorGreaterThanOrEqual)
 		})
 	}
 	s.dv(col(g.ind["score"]), func(dv *excelize.DataValidation) error {
 		dv.SetInput("得分", "得分须在 0 到本行分值之间; 低于分值时请填写偏差原因分析及改进措施。")
 		dv.SetError(excelize.DataValidationErrorStyleStop, "得分有误", "得分须为 0 到本行分值之间的数字。")
-		return dv.SetRange(0, fmt.Sprintf("$%s", Cell(g.ind["weight"], first)), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+		b := formulas.ScoreBounds()
+		refs := formulas.Refs{"w": "$" + Cell(g.ind["weight"], first)}
+		return dv.SetRange(formulas.Excel(b.Lo, refs), formulas.Excel(b.Hi, refs), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
 	})
 	s.dv(col(g.ind["reason"]), func(dv *excelize.DataValidation) error {
 		dv.SetInput("偏差原因", "得分低于分值时必须填写偏差原因分析及改进措施。")
@@ -377,7 +380,8 @@ func (s *sheetWriter) rowValidations(i int) {
 		s.dv(c("weight"), func(dv *excelize.DataValidation) error {
 			dv.SetInput("分值", fmt.Sprintf("预算执行率分值 %s 与各指标分值合计须为 %s。", s.w.Profile.BudgetWeight, s.w.Profile.TotalWeight))
 			dv.SetError(excelize.DataValidationErrorStyleStop, "分值有误", "分值须为 0 到 100 之间的数字。")
-			return dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
+			b := formulas.WeightBounds(s.w.Profile)
+			return dv.SetRange(formulas.Excel(b.Lo, nil), formulas.Excel(b.Hi, nil), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween)
 		})
 	}
 	tv, err := formulas.Parse(x.Target)

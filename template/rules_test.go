@@ -105,6 +105,31 @@ func TestEveryFormulaFromRule(t *testing.T) {
 		if nc != len(conds) || nc < 3 {
 			t.Errorf("%s: %d conditional formats, %d from rules", sheet, nc, len(conds))
 		}
+		// The range checks are formulas.Bounds rendered.
+		bounds := map[string]bool{}
+		for _, b := range []formulas.Bounds{formulas.AmountBounds(), formulas.ScoreBounds(), formulas.WeightBounds(p)} {
+			hi := ""
+			if b.Hi != nil {
+				hi = formulas.Excel(b.Hi, formulas.Refs{"w": "$" + Cell(lay.g.ind["weight"], lay.IndRow(0))})
+			}
+			bounds[formulas.Excel(b.Lo, nil)+"|"+hi] = true
+		}
+		dvs, err := f.GetDataValidations(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nd := 0
+		for _, dv := range dvs {
+			if dv.Type == "decimal" {
+				nd++
+				if !bounds[dv.Formula1+"|"+dv.Formula2] {
+					t.Errorf("%s %s: range %s..%s comes from no formulas.Bounds", sheet, dv.Sqref, dv.Formula1, dv.Formula2)
+				}
+			}
+		}
+		if nd < 2 {
+			t.Errorf("%s: %d range checks", sheet, nd)
+		}
 	}
 }
 

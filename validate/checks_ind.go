@@ -76,7 +76,7 @@ func (r *indRow) capEnv() (formulas.Env, bool) {
 // 0 ≤ score ≤ weight (ind.range reports the rest).
 func (r *indRow) scoreInRange() bool {
 	s, w := r.Score.Num, r.Weight.Num
-	return s != nil && w != nil && !s.IsNegative() && !s.GreaterThan(*w)
+	return s != nil && w != nil && formulas.ScoreBounds().Holds(formulas.Num(*s), formulas.Env{"w": formulas.Num(*w)})
 }
 
 // capOf evaluates ind.cap for r: the cap as the template's sheet shows
