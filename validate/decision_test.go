@@ -1,0 +1,64 @@
+package validate
+
+import (
+	"testing"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
+)
+
+// TestDecisionFamily: a 决策-过程-产出-效益 form (宁夏 and others): 参考分值,
+// 指标值(A), 全年实际值(B), 自评得分 in the head, 调整预算数(A), a budget not
+// scored. Its 一级指标 are the region's profile (categories), not the
+// layout's: with them the form reads clean and its head total is checked.
+func TestDecisionFamily(t *testing.T) {
+	p := formulas.Default()
+	p.Categories = []formulas.Category{
+		{L1: "项目决策", L2: []string{"项目立项", "绩效目标", "资金投入"}},
+		{L1: "项目管理", L2: []string{"资金管理", "组织实施"}},
+		{L1: "项目产出", L2: []string{"产出数量", "产出质量", "产出时效", "产出成本"}},
+		{L1: "项目效益", L2: []string{"项目效益"}},
+	}
+	rows := func(total int) [][]any {
+		return [][]any{
+			{"项目支出绩效自评表"},
+			{"(2023年度)"},
+			{"项目名称", "农村饮水安全维修养护", "", "自评得分", total},
+			{"自治区主管部门", "宁夏回族自治区水利厅", "", "项目实施单位", "某县水务局"},
+			{"项目资金(万元)", "年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"},
+			{"年度资金总额", 300, 300, 288, "96.00%"},
+			{"其中:财政拨款", 300, 300, 288, "96.00%"},
+			{"年度总体目标", "预期目标", "", "实际完成情况"},
+			{"", "维修养护工程80处", "", "完成82处"},
+			{"一级指标", "二级指标", "三级指标", "指标值(A)", "全年实际值(B)", "参考分值", "自评得分", "偏差原因分析及改进措施"},
+			{"项目决策", "项目立项", "立项依据充分性", "充分", "充分", 10, 10},
+			{"", "绩效目标", "绩效目标明确性", "明确", "明确", 10, 10},
+			{"项目管理", "资金管理", "资金使用合规性", "合规", "合规", 20, 20},
+			{"项目产出", "产出数量", "维修养护工程处数", "≥80处", "82处", 30, 30},
+			{"", "产出时效", "完工时间", "11月底前", "11月底前", 10, 10},
+			{"项目效益", "项目效益", "受益人口", "≥3807人", "3224人", 20, 16, "部分工程延后受益"},
+		}
+	}
+	k := NewChecker(Checks(), ReadOptions{Profile: p})
+	res := k.CheckFile(writeRows(t, "nx.xlsx", rows(96)))
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
+	}
+	fr := res.Forms[0]
+	if fr.Form.Layout != "decision" || fr.Form.TotalScore.Text != "96" || len(fr.Form.Indicators) != 6 {
+		t.Errorf("layout %s, total %q, %d indicators", fr.Form.Layout, fr.Form.TotalScore.Text, len(fr.Form.Indicators))
+	}
+	for _, x := range fr.Findings {
+		if x.Severity == Error {
+			t.Errorf("%s %s %s %s", x.Severity, x.Rule, x.Cell, x.Message)
+		}
+	}
+	// 96 written at the top for scores adding up to 96; 99 is caught there.
+	res = k.CheckFile(writeRows(t, "nx99.xlsx", rows(99)))
+	found := false
+	for _, x := range res.Forms[0].Findings {
+		found = found || x.Rule == "total.sum" && x.Cell == "E3" && x.Severity == Error
+	}
+	if !found {
+		t.Errorf("a wrong total at the top is not caught: %v", res.Forms[0].Findings)
+	}
+}
