@@ -268,7 +268,8 @@ func checkClean(t *testing.T, c *validate.Checker, file, name string, want map[s
 		t.Errorf("%s: read as layout %q, want %q", filepath.Base(file), fr.Form.Layout, name)
 	}
 	for _, x := range fr.Findings {
-		if x.Severity == validate.Error {
+		// Only the bare 43.2 is told it lacks an operator.
+		if x.Severity == validate.Error || x.Severity == validate.Warning && !(x.Rule == "ind.op" && x.Found == "43.2") {
 			t.Errorf("%s: %s %s %s (expected %s, found %s)", filepath.Base(file), x.Rule, x.Cell, x.Message, x.Expected, x.Found)
 		}
 	}

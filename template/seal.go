@@ -100,7 +100,7 @@ func Record(pr *Project, sheet string, year int, lay Layout) *integrity.Record {
 	}
 	r := &integrity.Record{Version: integrity.Version, Sheet: sheet}
 	add := func(key, v string, num bool) {
-		if v != "" {
+		if v != "" && lay.Ref(key) != "" { // a field the layout has
 			r.Fields = append(r.Fields, integrity.Field{Key: key, Ref: lay.Ref(key), Value: v, Num: num})
 		}
 	}

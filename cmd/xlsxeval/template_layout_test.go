@@ -57,3 +57,29 @@ func TestTemplateLayoutFlag(t *testing.T) {
 		t.Errorf("unknown layout: exit %d %s", code, errs)
 	}
 }
+
+// A signed form prefilled in a split-target layout checks clean with its
+// key, and a raised weight is caught at its cell in that layout.
+func TestSignedLayoutTemplate(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key.txt")
+	os.WriteFile(keyFile, []byte("bureau-signing-key-2025-x9\n"), 0o600)
+	_, errs, code := run(t, "template", "--spec", "../../samples/specs/seed1.yaml", "--layout", "sichuan-0013zp",
+		"--sign-key-file", keyFile, "-o", filepath.Join(dir, "out")+"/")
+	if code != 0 {
+		t.Fatalf("template: exit %d: %s", code, errs)
+	}
+	made := filepath.Join(dir, "out", "信息化运维项目.xlsx")
+	out, errs, code := run(t, "check", "--sign-key-file", keyFile, "--format", "json", made)
+	if code != 0 || strings.Contains(out, "tpl.") || strings.Contains(out, `"severity":"warning"`) || !strings.Contains(out, `"layout":"sichuan-0013zp"`) {
+		t.Fatalf("untouched signed form: exit %d %s\n%s", code, errs, out)
+	}
+	_, _, fp := templateSheet(t, made)
+	ref := fp.Fields["ind.2.weight"]
+	changed := filepath.Join(dir, "returned.xlsx")
+	raiseWeight(t, made, changed, ref)
+	out, errs, code = run(t, "check", "--sign-key-file", keyFile, "--format", "json", changed)
+	if code != 1 || !hasFinding(decode(t, out), "tpl.changed", ref, "5") {
+		t.Fatalf("raised weight at %s: exit %d %s\n%s", ref, code, errs, out)
+	}
+}
