@@ -68,6 +68,15 @@ func TestWorkbookStructure(t *testing.T) {
 				}
 			}
 			first := w.fps[0]
+			if name == "blank" {
+				// Nothing typed: no total, no grade.
+				lay := NewLayout(first.Rows, w.Profile)
+				for _, key := range []string{"total.score", "grade"} {
+					if v := w.cache[first.Sheet][lay.Ref(key)]; v != "" {
+						t.Errorf("blank form shows %s %v", key, v)
+					}
+				}
+			}
 			lay := NewLayout(first.Rows, w.Profile)
 			x := readPart(t, zr, sheetPart(t, f, zr, first.Sheet))
 			if want := `<dimension ref="A1:` + Cell(lay.lastCol(), lay.LastRow()) + `"></dimension>`; !strings.Contains(x, want) {
