@@ -74,15 +74,20 @@ func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
 		deadline := time.Now().Add(s.cfg.BodyTimeout)
 		// Past the deadline reads fail, and the client is told why.
 		http.NewResponseController(w).SetReadDeadline(deadline)
-		body, held, err := s.readBody(w, r, deadline)
+		chunks, held, err := s.readBody(w, r, deadline)
 		defer s.bodies.Release(held)
 		if err != nil {
 			fail(w, err) // harmless when the client is gone
 			return
 		}
 		http.NewResponseController(w).SetReadDeadline(time.Time{})
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
+		readers := make([]io.Reader, len(chunks))
+		r.ContentLength = 0
+		for i, c := range chunks {
+			readers[i] = bytes.NewReader(c)
+			r.ContentLength += int64(len(c))
+		}
+		r.Body = io.NopCloser(io.MultiReader(readers...))
 		h(w, r)
 	}
 }
@@ -90,13 +95,14 @@ func (s *Server) withUpload(h http.HandlerFunc) http.HandlerFunc {
 // bodyChunk is how much of a body is admitted at a time.
 const bodyChunk = 256 << 10
 
-// readBody reads r's body up to MaxUpload, taking each chunk from the body
-// budget before reading it; held is what it took. A chunk that cannot be
-// had within budgetWait (every byte of the budget held by bodies still
-// arriving) ends the request as busy rather than waiting for them all.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, deadline time.Time) (body []byte, held int64, err error) {
+// readBody reads r's body up to MaxUpload in chunks, taking each from the
+// body budget before reading it; held is what it took. Chunks, not one
+// growing buffer: a buffer that doubles holds up to twice the body. A
+// chunk that cannot be had within budgetWait (every byte of the budget
+// held by bodies still arriving) ends the request as busy rather than
+// waiting for them all.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, deadline time.Time) (chunks [][]byte, held int64, err error) {
 	src := http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
-	var buf bytes.Buffer
 	for {
 		wait := time.Now().Add(budgetWait)
 		if deadline.Before(wait) {
@@ -109,12 +115,31 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, deadline time.
 			return nil, held, refuse(http.StatusServiceUnavailable, "服务器正忙 (同时上传的内容过多), 请稍后重试")
 		}
 		held += bodyChunk
-		if _, err := io.CopyN(&buf, src, bodyChunk); err == io.EOF {
-			return buf.Bytes(), held, nil
-		} else if err != nil {
+		c, err := fill(src, make([]byte, bodyChunk))
+		if len(c) > 0 {
+			chunks = append(chunks, c)
+		}
+		switch {
+		case err == io.EOF:
+			return chunks, held, nil
+		case err != nil:
 			return nil, held, s.bodyError(err)
 		}
 	}
+}
+
+// fill reads into b until it is full or src ends; unlike io.ReadFull it
+// tells the body's end (io.EOF) from a client gone mid-body.
+func fill(src io.Reader, b []byte) ([]byte, error) {
+	n := 0
+	for n < len(b) {
+		k, err := src.Read(b[n:])
+		n += k
+		if err != nil {
+			return b[:n], err
+		}
+	}
+	return b, nil
 }
 
 // budgetWait bounds the wait for body budget.
