@@ -429,6 +429,33 @@ func (s *sheetWriter) funds() {
 		}
 		s.rowHeight(r, 20)
 	}
+	s.fundsToEdge()
+}
+
+// fundsToEdge widens the funds block's last column to the form's right
+// edge on a form wider than the block (新疆's 13 columns).
+func (s *sheetWriter) fundsToEdge() {
+	g := s.lay.g
+	last := 0
+	for _, c := range g.fund {
+		last = max(last, c)
+	}
+	if last >= g.width || s.err != nil {
+		return
+	}
+	rows := []int{g.fundsHead}
+	for _, i := range g.fundRows {
+		rows = append(rows, g.fundRow(i))
+	}
+	for _, r := range rows {
+		a, b := Cell(last, r), Cell(g.width, r)
+		style, err := s.out.GetCellStyle(s.sheet, a)
+		if err == nil {
+			err = s.out.SetCellStyle(s.sheet, Cell(last+1, r), b, style)
+		}
+		s.err = err
+		s.merge(a, b)
+	}
 }
 
 func (s *sheetWriter) goal() {
