@@ -54,7 +54,6 @@ type Config struct {
 	// AllowHosts are host names the portal answers to besides localhost
 	// and IP addresses (server.Guard: DNS rebinding, cross-site requests).
 	AllowHosts []string
-	Version    string
 	Log        *log.Logger
 }
 

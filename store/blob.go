@@ -3,10 +3,10 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // blobPath is where the workbook with this sha256 lives.
@@ -57,17 +57,18 @@ func (s *Store) PutBlob(b []byte) (string, error) {
 	return sum, syncDir(dir)
 }
 
-// syncDir makes a rename in dir durable.
+// syncDir makes a rename in dir durable. Windows cannot sync a folder
+// (NTFS journals the rename itself).
 func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err // Windows cannot sync a folder; elsewhere it must work
-	}
-	return nil
+	return d.Sync()
 }
 
 // Blob returns the workbook with this sha256, checked against it.

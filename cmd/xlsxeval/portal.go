@@ -50,7 +50,7 @@ func runPortal(c *cli.Context) error {
 	pc := portal.Config{
 		Store: st, Profile: k.Profile(), SignKey: cfg.SignKey, Lang: cfg.Lang, MaxUpload: cfg.MaxUpload,
 		UploadRate: c.Float64("upload-rate"), UploadBurst: c.Int("upload-burst"), AllowHosts: c.StringSlice("allow-host"),
-		Version: version, Log: log.New(os.Stderr, "", log.LstdFlags),
+		Log: log.New(os.Stderr, "", log.LstdFlags),
 		Check: func(b []byte, name string, specs []*integrity.Record) validate.FileResult {
 			return k.WithSpecs(specs).CheckReader(bytes.NewReader(b), int64(len(b)), name)
 		},
