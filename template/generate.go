@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/layout"
@@ -25,6 +27,18 @@ type Options struct {
 	Layout *layout.Layout
 }
 
+// scoring is the profile forms are scored by in o's layout: a layout
+// whose budget carries no 分值 (some transfer-payment forms) gives the
+// indicators the whole 100.
+func (o Options) scoring() *formulas.Profile {
+	if o.Layout == nil || !o.Layout.Funds.Unscored || o.Profile == nil {
+		return o.Profile
+	}
+	p := *o.Profile
+	p.BudgetWeight = decimal.Zero
+	return &p
+}
+
 // DefaultRows is the number of indicator rows of a blank form: the
 // seed's 12 and room to spare.
 const DefaultRows = 15
@@ -34,7 +48,7 @@ const BlankName = Title + ".xlsx"
 
 // Blank builds a workbook with one blank form.
 func Blank(o Options) (*Workbook, error) {
-	w, err := NewWorkbook(o.Profile)
+	w, err := NewWorkbook(o.scoring())
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +64,7 @@ func Blank(o Options) (*Workbook, error) {
 
 // Build builds one workbook holding the given projects as sheets.
 func Build(prs []*Project, o Options) (*Workbook, error) {
-	w, err := NewWorkbook(o.Profile)
+	w, err := NewWorkbook(o.scoring())
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +189,7 @@ func buildEach(prs []*Project, o Options) ([][]byte, error) {
 // workbooks (see WriteSpec). With single and out a folder, the workbook is
 // named after the spec. On a spec error nothing is written.
 func FromSpecFile(path, out string, single bool, o Options) ([]string, error) {
-	s, err := ReadSpec(path, o.Profile, o.Year)
+	s, err := ReadSpec(path, o.scoring(), o.Year)
 	if err != nil {
 		return nil, err
 	}

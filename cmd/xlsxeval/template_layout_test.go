@@ -56,6 +56,15 @@ func TestTemplateLayoutFlag(t *testing.T) {
 	if _, errs, code := run(t, "template", "-o", filepath.Join(dir, "x.xlsx"), "--layout", "nowhere"); code != 2 || !strings.Contains(errs, "nowhere") {
 		t.Errorf("unknown layout: exit %d %s", code, errs)
 	}
+	// Where the budget is not scored, the indicators must weigh 100: the
+	// seed's spec (90 plus the budget's 10) is refused, nothing written.
+	out := filepath.Join(dir, "transfer")
+	if _, errs, code := run(t, "template", "--spec", "../../samples/specs/seed1.yaml", "--layout", "transfer", "-o", out+"/"); code != 2 || !strings.Contains(errs, "合计为 90, 应为 100") {
+		t.Errorf("unscored budget: exit %d %s", code, errs)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused spec wrote files")
+	}
 }
 
 // A signed form prefilled in a split-target layout checks clean with its
