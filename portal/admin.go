@@ -50,7 +50,7 @@ const adminPages = `
 <section><h2>{{.Name}} <span class="muted">{{.UnitName}}</span></h2><p>状态 {{template "state" .State}} · <a href="../../">返回轮次</a></p>
 {{if .Accepted}}<form class="inline" method="post" action="accept"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="version" value="0"><button>撤销定稿</button></form>{{end}}</section>
 <section><h3>版本历史</h3>{{range .Versions}}<div class="version" id="v{{.ID}}"><h4>第 {{.N}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h4>
-<p class="muted">sha256 <code>{{.SHA256}}</code> · {{.Size}} 字节 · 上传者 {{.Uploader}} · <a href="../../v/{{.ID}}/file">下载</a>
+<p class="muted">版本编号 {{.ID}} · sha256 <code>{{.SHA256}}</code> · {{.Size}} 字节 · 上传者 {{.Uploader}} · <a href="../../v/{{.ID}}/file">下载</a>
 {{if not .Accepted}}<form class="inline" method="post" action="accept"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="version" value="{{.ID}}"><button>定稿</button></form>{{end}}</p>
 <details{{if eq .ID (index $.Data.Versions 0).ID}} open{{end}}><summary>问题</summary>{{template "findings" .File}}</details></div>
 {{else}}<p class="muted">尚未上传</p>{{end}}</section>

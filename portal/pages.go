@@ -23,7 +23,7 @@ body{font:15px/1.6 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;mar
 header{background:#24476b;color:#fff;padding:.7em 1.5em}header b{font-size:1.1em}main{max-width:1100px;margin:1em auto;padding:0 1em}
 section{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:1em 1.2em;margin-bottom:1em}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e8ec;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f0f3f6}.s{display:inline-block;padding:0 .5em;border-radius:3px;font-size:.9em;white-space:nowrap}
+th{background:#f0f3f6;white-space:nowrap}.s{display:inline-block;padding:0 .5em;border-radius:3px;font-size:.9em;white-space:nowrap}
 .s-合格,.s-定稿{background:#dff3e4;color:#17622d}.s-需退回,.s-模板被改,.s-无法读取{background:#fde2e1;color:#9b1c1c}.s-未交{background:#eceff3;color:#555}
 .error{color:#9b1c1c}.warning{color:#8a5a00}.info{color:#555}code{font-size:.9em}.muted{color:#667}
 form.inline{display:inline}button{padding:.3em .9em}.msg{padding:.6em 1em;border-radius:4px;background:#fff6d6;border:1px solid #ecd98b}

@@ -29,7 +29,7 @@ const unitPages = `
 <form method="post" action="{{$.Base}}p/{{.ID}}/upload" enctype="multipart/form-data" id="upload"><input type="hidden" name="csrf" value="{{$.CSRF}}">
 <label>{{if .Versions}}重新上传{{else}}上传{{end}}填好的自评表 <input type="file" name="file" accept=".xlsx,.xlsm" required></label> <button>上传并校验</button></form></section>
 {{range $i, $v := .Versions}}<section class="version" id="v{{.ID}}"><h3>第 {{.N}} 版 · {{when .Uploaded}} · {{.FileName}} · {{template "state" .State}}{{if .Accepted}} {{template "state" "定稿"}}{{end}}</h3>
-<p class="muted">sha256 <code>{{.SHA256}}</code> · <a href="{{$.Base}}v/{{.ID}}/file">下载原件</a>{{if ne .State "合格"}} · <a href="{{$.Base}}v/{{.ID}}/annotated.xlsx">下载批注副本 (标出要改的单元格)</a>{{end}}</p>
+<p class="muted">版本编号 {{.ID}} · sha256 <code>{{.SHA256}}</code> · <a href="{{$.Base}}v/{{.ID}}/file">下载原件</a>{{if ne .State "合格"}} · <a href="{{$.Base}}v/{{.ID}}/annotated.xlsx">下载批注副本 (标出要改的单元格)</a>{{end}}</p>
 {{if eq $i 0}}{{template "findings" .File}}{{else}}<details><summary>问题</summary>{{template "findings" .File}}</details>{{end}}</section>{{end}}
 {{end}}{{template "bottom" .}}{{end}}
 `

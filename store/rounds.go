@@ -197,7 +197,11 @@ func (s *Store) AddVersion(ctx context.Context, v Version, round int64) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	detail := fmt.Sprintf("项目 %d 上传第 %d 版 %s (sha256 %s, %d 字节): %s", v.Project, id, v.FileName, v.SHA256, v.Size, v.State)
+	var name string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM projects WHERE id = ?`), v.Project).Scan(&name); err != nil {
+		return 0, err
+	}
+	detail := fmt.Sprintf("项目「%s」上传 %s (版本编号 %d, sha256 %s, %d 字节): %s", name, v.FileName, id, v.SHA256, v.Size, v.State)
 	if err := s.audit(ctx, tx, round, v.Uploader, "version.upload", detail); err != nil {
 		return 0, err
 	}
@@ -239,11 +243,12 @@ func (s *Store) Accept(ctx context.Context, project, version int64, actor string
 	}
 	defer tx.Rollback()
 	var round int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT round_id FROM projects WHERE id = ?`), project).Scan(&round); err != nil {
+	var name string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT round_id, name FROM projects WHERE id = ?`), project).Scan(&round, &name); err != nil {
 		return notFound(err)
 	}
 	var v any
-	detail := fmt.Sprintf("项目 %d 撤销定稿", project)
+	detail := fmt.Sprintf("项目「%s」撤销定稿", name)
 	if version != 0 {
 		var n int
 		err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM versions WHERE id = ? AND project_id = ?`), version, project).Scan(&n)
@@ -253,7 +258,7 @@ func (s *Store) Accept(ctx context.Context, project, version int64, actor string
 		if n == 0 {
 			return ErrNotFound
 		}
-		v, detail = version, fmt.Sprintf("项目 %d 第 %d 版定稿", project, version)
+		v, detail = version, fmt.Sprintf("项目「%s」定稿: 版本编号 %d", name, version)
 	}
 	if _, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET accepted = ? WHERE id = ?`), v, project); err != nil {
 		return err
