@@ -443,7 +443,7 @@ func TestSmallerFindings(t *testing.T) {
 	}
 
 	// An annotated .xlsm keeps its extension with its macro content type.
-	code, body, h := post(t, c, ts.URL+"/api/annotate", part{"file", "宏.xlsm", books["seed1"]})
+	code, _, h := post(t, c, ts.URL+"/api/annotate", part{"file", "宏.xlsm", books["seed1"]})
 	if code != 200 || filename(t, h) != "宏-批注.xlsm" || h.Get("Content-Type") != xlsmType {
 		t.Errorf("xlsm: %d %q %q", code, filename(t, h), h.Get("Content-Type"))
 	}

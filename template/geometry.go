@@ -113,9 +113,6 @@ func fundIndex(k string) int {
 	panic("template: no fund row " + k) // layout.Parse checks the keys
 }
 
-// hasFund reports whether the form has fund row i.
-func (g *geometry) hasFund(i int) bool { return slices.Contains(g.fundRows, i) }
-
 // fundRow is the sheet row of fund row i (form.Fund*), 0 when absent.
 func (g *geometry) fundRow(i int) int {
 	if j := slices.Index(g.fundRows, i); j >= 0 {
