@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -61,7 +62,7 @@ func runPortal(c *cli.Context) error {
 	err = portal.Run(ctx, pc, c.String("addr"), func(addr string) {
 		fmt.Fprintf(c.App.Writer, "xlsxeval %s: 回收门户已启动 (%s), 地址 http://%s/ (按 Ctrl+C 停止)\n", version, st.Backend(), addr)
 		if link != "" {
-			fmt.Fprintf(c.App.Writer, "部门管理链接 (只显示这一次, 请妥善保管): http://%s/a/%s/\n", addr, link)
+			fmt.Fprintf(c.App.Writer, "部门管理链接 (只显示这一次, 请妥善保管): http://%s/a/%s/\n", linkHost(addr, c.StringSlice("allow-host")), link)
 		} else {
 			fmt.Fprintln(c.App.Writer, "部门管理链接已在首次启动时给出; 遗失时以 --new-admin-link 重新生成。")
 		}
@@ -84,4 +85,19 @@ func adminLink(c *cli.Context, st *store.Store) (string, error) {
 		return "", err
 	}
 	return st.NewAdminToken(c.Context)
+}
+
+// linkHost is the host of the printed link: the first --allow-host (what
+// colleagues type), else the address, with 127.0.0.1 for "all addresses".
+func linkHost(addr string, allow []string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if len(allow) > 0 {
+		host = allow[0]
+	} else if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
