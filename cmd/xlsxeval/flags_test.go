@@ -22,8 +22,7 @@ import (
 var untestedFlags = map[string]string{
 	// serve's portal and safety flags belong to the portal and serve
 	// tests (issues 13 and 14); listed here until those land.
-	"serve --allow-host": "", "serve --memory-limit": "", "serve --data": "", "serve --db": "",
-	"serve --new-admin-link": "", "serve --host": "", "serve --upload-rate": "", "serve --upload-burst": "",
+	"serve --allow-host": "", "serve --memory-limit": "", "serve --new-admin-link": "", "serve --host": "",
 }
 
 // TestEveryFlagTested: every flag of every command appears (under one of
