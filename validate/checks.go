@@ -163,6 +163,17 @@ type indRow struct {
 	av    formulas.Value
 	tErr  error
 	aErr  error
+	// k is formulas.Kind of the row, and capped its formulas.CapShown,
+	// each evaluated once for all the checks that ask (they build and
+	// walk an expression tree).
+	k      int
+	capped *capMemo
+}
+
+// capMemo is a row's cap, once computed.
+type capMemo struct {
+	v  decimal.Decimal
+	ok bool
 }
 
 // calc holds a form's figures, recomputed from its inputs.
@@ -225,6 +236,7 @@ func (c *calc) readRows() {
 		if r.tErr == nil && r.tv.Bare {
 			r.tv.Op = bareOp(ind)
 		}
+		r.k = r.evalKind()
 		c.rows = append(c.rows, r)
 	}
 }

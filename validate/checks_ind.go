@@ -49,7 +49,10 @@ func (r *indRow) rowEnv() formulas.Env {
 }
 
 // kind classifies how r's completion is judged (formulas.Kind).
-func (r *indRow) kind() int {
+func (r *indRow) kind() int { return r.k }
+
+// evalKind evaluates formulas.Kind for r; readRows does, once.
+func (r *indRow) evalKind() int {
 	v, err := formulas.Kind().Eval(r.rowEnv())
 	if err != nil || !v.IsNum() {
 		return kindNone
@@ -82,6 +85,14 @@ func (r *indRow) scoreInRange() bool {
 // capOf evaluates ind.cap for r: the cap as the template's sheet shows
 // it (formulas.CapShown), from the figures as written.
 func (r *indRow) capOf(p *formulas.Profile) (decimal.Decimal, bool) {
+	if r.capped == nil {
+		v, ok := r.evalCap(p)
+		r.capped = &capMemo{v, ok}
+	}
+	return r.capped.v, r.capped.ok
+}
+
+func (r *indRow) evalCap(p *formulas.Profile) (decimal.Decimal, bool) {
 	env, ok := r.capEnv()
 	if !ok {
 		return decimal.Decimal{}, false
