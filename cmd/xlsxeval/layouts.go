@@ -18,10 +18,12 @@ func layoutsCommand() *cli.Command {
 		Description: `列出 check 识别的自评表版式 (各地区的表格布局: 标签、分栏、总分和等级的位置、占位行写法、金额单位)。
    每张工作表按最吻合的版式读取, JSON 结果的 layout 字段给出所用版式。
    内置之外的地区: 照 --show 给出的 YAML 写一个版式文件, 用 check --layout 文件 读取, 无需改代码。
+   template --layout 名称|文件 按任一版式生成模板。
 
 示例:
    xlsxeval layouts
    xlsxeval layouts --show yunnan-14 > 我的版式.yaml
+   xlsxeval template --layout 我的版式.yaml -o 自评表.xlsx
    xlsxeval check --layout 我的版式.yaml 回收/`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "lang", Value: "zh", Usage: "说明语言: zh | en"},
