@@ -2,6 +2,7 @@ package template
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -246,4 +247,41 @@ func (g *geometry) amountCells() string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// writable says what a layout lacks that a generated form needs: the
+// indicator table with its 一级 to 偏差原因 columns (operator and unit both,
+// when split), a funds block with its total row and budget and spending
+// columns, and a place for the total.
+func writable(l *layout.Layout) error {
+	var miss []string
+	if !slices.Contains(l.Blocks, "indicators") {
+		miss = append(miss, "blocks: indicators")
+	}
+	need := []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"}
+	if l.Split() {
+		need = append(need, "target_op", "target_unit")
+	}
+	for _, k := range need {
+		if !slices.Contains(l.Ind.Columns, k) {
+			miss = append(miss, "indicators.columns: "+k)
+		}
+	}
+	if slices.Contains(l.Blocks, "funds") {
+		for _, k := range []string{"label", "budget", "exec"} {
+			if !slices.Contains(l.Funds.Columns, k) {
+				miss = append(miss, "funds.columns: "+k)
+			}
+		}
+		if !slices.Contains(l.Funds.Rows, "total") {
+			miss = append(miss, "funds.rows: total")
+		}
+	}
+	if len(l.Total.Where) == 0 {
+		miss = append(miss, "total.where")
+	}
+	if len(miss) > 0 {
+		return fmt.Errorf("版式 %s 缺少生成模板所需的部分: %s", l.Name, strings.Join(miss, ", "))
+	}
+	return nil
 }

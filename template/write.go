@@ -151,6 +151,11 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 			year = pr.Year
 		}
 	}
+	if w.Layout != nil {
+		if err := writable(w.Layout); err != nil {
+			return err
+		}
+	}
 	if _, err := w.File.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -286,16 +291,20 @@ func (s *sheetWriter) head() {
 	if g.lay.Scope == "department" {
 		title = DeptTitle
 	}
-	s.box(Cell(1, g.title), Cell(w, g.title), title, st.title)
-	if code := g.lay.Code; code != "" {
-		// The form's own number at the right (公开14表), as printed.
-		s.box(Cell(1, g.year), Cell(w-1, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
-		s.set(Cell(w, g.year), code, st.year)
-	} else {
-		s.box(Cell(1, g.year), Cell(w, g.year), fmt.Sprintf("(%d年度)", s.year), st.year)
+	if g.title > 0 {
+		s.box(Cell(1, g.title), Cell(w, g.title), title, st.title)
+		s.rowHeight(g.title, 32)
 	}
-	s.rowHeight(g.title, 32)
-	s.rowHeight(g.year, 20)
+	if y := g.year; y > 0 {
+		end := w
+		if code := g.lay.Code; code != "" {
+			// The form's own number at the right (公开14表), as printed.
+			end = w - 1
+			s.set(Cell(w, y), code, st.year)
+		}
+		s.box(Cell(1, y), Cell(end, y), fmt.Sprintf("(%d年度)", s.year), st.year)
+		s.rowHeight(y, 20)
+	}
 	var name, dept, unit string
 	if s.pr != nil {
 		name, dept, unit = s.pr.Name, s.pr.Department, s.pr.Unit
