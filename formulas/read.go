@@ -67,17 +67,23 @@ func isDigitAt(s, k Expr) Expr {
 	return And(Ne(c, S("")), IsNumber(Find(c, S("0123456789"))))
 }
 
+// What prefixOp yields for the operator a text starts with.
+const (
+	opLength = iota // its length in characters
+	opPair          // length × 10 + its code (Op < 10): one reading for both
+)
+
 // prefixOp renders the operator a text starts with, as Parse reads it:
 // the first spelling in opSpellings that matches; a spelling in words
-// counts only before a number. what picks the code or the length.
-func prefixOp(s Expr, length bool) Expr {
+// counts only before a number.
+func prefixOp(s Expr, what int) Expr {
 	var e Expr = N("0")
 	for i := len(opSpellings) - 1; i >= 0; i-- {
 		o := opSpellings[i]
 		n := len([]rune(o.s))
-		var hit Expr = num(int(o.op))
-		if length {
-			hit = num(n)
+		hit := num(n)
+		if what == opPair {
+			hit = num(n*10 + int(o.op))
 		}
 		if wordOp(o.s) {
 			hit = If(isDigitAt(s, num(n+1)), hit, N("0"))
@@ -156,18 +162,25 @@ func hasDigit(u Expr) Expr {
 // operator, number and unit, and whether Parse would fail on it.
 func valueHelpers(p, in string, withOp bool) []Helper {
 	s, plen, n, numb, rest := R(p+"s"), R(p+"plen"), R(p+"n"), R(p+"num"), R(p+"rest")
-	hs := []Helper{
-		{p + "s", normText(R(in))},
-		{p + "plen", prefixOp(s, true)},
-		{p + "n", If(deadline(s), N("0"), numberLen(s, plen))},
-		{p + "num", If(Eq(n, N("0")), S(""), IfError(ToNumber(Substitute(Mid(s, Add(plen, N("1")), n), S(","), S(""))), S("")))},
-		{p + "rest", Mid(s, Add(Add(plen, n), N("1")), N("99"))},
-		{p + "unit", If(Eq(n, N("0")), S(""), unitOf(rest))},
-		{p + "err", Or(Eq(s, S("")), And(Gt(plen, N("0")), Eq(n, N("0"))),
-			And(Gt(n, N("0")), Or(Not(IsNumber(numb)), hasDigit(R(p+"unit")))))},
-	}
+	hs := []Helper{{p + "s", normText(R(in))}}
 	if withOp {
-		hs = append(hs, Helper{p + "op", If(Gt(plen, N("0")), prefixOp(s, false), If(Gt(n, N("0")), suffixOp(rest, true), N("0")))})
+		// The operator read once: its length and code from one number.
+		hs = append(hs, Helper{p + "pre", prefixOp(s, opPair)},
+			Helper{p + "plen", RoundDown(Div(R(p+"pre"), N("10")), 0)})
+	} else {
+		hs = append(hs, Helper{p + "plen", prefixOp(s, opLength)})
+	}
+	hs = append(hs,
+		Helper{p + "n", If(deadline(s), N("0"), numberLen(s, plen))},
+		Helper{p + "num", If(Eq(n, N("0")), S(""), IfError(ToNumber(Substitute(Mid(s, Add(plen, N("1")), n), S(","), S(""))), S("")))},
+		Helper{p + "rest", Mid(s, Add(Add(plen, n), N("1")), N("99"))},
+		Helper{p + "unit", If(Eq(n, N("0")), S(""), unitOf(rest))},
+		Helper{p + "err", Or(Eq(s, S("")), And(Gt(plen, N("0")), Eq(n, N("0"))),
+			And(Gt(n, N("0")), Or(Not(IsNumber(numb)), hasDigit(R(p+"unit")))))},
+	)
+	if withOp {
+		code := Sub(R(p+"pre"), Mul(plen, N("10")))
+		hs = append(hs, Helper{p + "op", If(Gt(plen, N("0")), code, If(Gt(n, N("0")), suffixOp(rest, true), N("0")))})
 	}
 	return hs
 }
