@@ -82,6 +82,11 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 			best = i
 		}
 	}
+	if score[best] == 0 {
+		// No layout's labels: the common form, not whichever layout
+		// --layout listed first.
+		return s.named(layout.Seed)
+	}
 	return s.rs[best]
 }
 
@@ -89,8 +94,12 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 // are short, paragraphs are not.
 const maxMatchLen = 96
 
-// named is the reader of the layout called name, or the first.
+// named is the reader of the layout called name ("" in fingerprints
+// written before layouts: the seed's), or the first.
 func (s *layoutSet) named(name string) *layoutReader {
+	if name == "" {
+		name = layout.Seed
+	}
 	for _, r := range s.rs {
 		if r.l.Name == name {
 			return r

@@ -112,6 +112,10 @@ type Total struct {
 	Grade string `yaml:"grade"`
 }
 
+// Seed names the seed's layout, the common form: what a sheet showing
+// no layout's own labels is read as.
+const Seed = "seed"
+
 //go:embed builtin/*.yaml
 var builtinFS embed.FS
 

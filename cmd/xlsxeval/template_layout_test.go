@@ -92,3 +92,12 @@ func TestSignedLayoutTemplate(t *testing.T) {
 		t.Fatalf("raised weight at %s: exit %d %s\n%s", ref, code, errs, out)
 	}
 }
+
+// A region's --layout does not take over forms that show none of its
+// labels: the samples (no fingerprint) are still the seed's.
+func TestLayoutFlagKeepsSeed(t *testing.T) {
+	out, errs, code := run(t, "check", "--format", "json", "--layout", "../../template/testdata/layouts/region.yaml", "../../samples/")
+	if code != 0 || strings.Count(out, `"layout":"seed"`) != 2 || strings.Contains(out, "test-city") {
+		t.Errorf("exit %d %s\n%s", code, errs, out)
+	}
+}
