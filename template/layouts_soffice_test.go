@@ -60,8 +60,9 @@ func layoutProject(l *layout.Layout) *Project {
 // TestLayoutsGenerated: for every built-in layout and one written only in
 // YAML (testdata/layouts/region.yaml), a blank form is generated, filled
 // by another program (typed into LibreOffice through UNO, as a unit types)
-// and recalculated by LibreOffice; every formula cell then shows what Go
-// computes for the same project prefilled, and check reads it back as
+// and recalculated by LibreOffice (and again by Gnumeric); every formula
+// cell then shows what Go computes for the same project prefilled, and
+// check reads it back as
 // that layout with no error, with and without its fingerprint.
 func TestLayoutsGenerated(t *testing.T) {
 	soffice.NeedUNO(t)
@@ -86,6 +87,10 @@ func TestLayoutsGenerated(t *testing.T) {
 			}
 			checkClean(t, checker, typed, l.Name, want)
 			checkClean(t, checker, withoutFingerprint(t, typed), l.Name, want)
+			// Gnumeric, recalculating what was typed, agrees as well.
+			if n := compareFormulas(t, gnumericRecalc(t, typed), want); n != compared {
+				t.Errorf("Gnumeric: %d formula cells, LibreOffice %d", n, compared)
+			}
 		})
 	}
 }
