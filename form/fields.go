@@ -97,11 +97,13 @@ var (
 	// operator and the unit; Target is then the 指标值 cell.
 	FTargetOp   = &Field{"target_op", "指标性质", []string{"运算符", "符号"}, "target operator", KindText}
 	FTargetUnit = &Field{"target_unit", "度量单位", []string{"计量单位"}, "target unit", KindText}
-	FReason     = &Field{"reason", "偏差原因分析及改进措施", []string{"偏差原因分析", "偏差原因", "未完成原因分析", "原因分析及改进措施", "未完成原因及改进措施", "未完成原因"}, "deviation reason", KindText}
+	// FScoreCoef is a score given as a share of the weight (重庆's 得分系数(%)).
+	FScoreCoef = &Field{"score_coef", "得分系数", nil, "score coefficient (%)", KindRate}
+	FReason    = &Field{"reason", "偏差原因分析及改进措施", []string{"偏差原因分析", "偏差原因", "未完成原因分析", "原因分析及改进措施", "未完成原因及改进措施", "未完成原因"}, "deviation reason", KindText}
 )
 
 // IndCols are the columns of an indicator row.
-var IndCols = []*Field{FL1, FL2, FL3, FTarget, FActual, FWeight, FScore, FReason, FTargetOp, FTargetUnit}
+var IndCols = []*Field{FL1, FL2, FL3, FTarget, FActual, FWeight, FScore, FReason, FTargetOp, FTargetUnit, FScoreCoef}
 
 // Key names one field of one form: a head field, a column of one funds
 // row, or a column of one indicator row.
@@ -226,7 +228,7 @@ func (r *FundRow) cells() []*Cell {
 }
 
 func (r *Indicator) cells() []*Cell {
-	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason, &r.TargetOp, &r.TargetUnit}
+	return []*Cell{&r.L1, &r.L2, &r.L3, &r.Target, &r.Actual, &r.Weight, &r.Score, &r.Reason, &r.TargetOp, &r.TargetUnit, &r.ScoreCoef}
 }
 
 // Sections are labels that head a part of the form without being a field.

@@ -80,6 +80,9 @@ type Indicator struct {
 	// split over three columns (指标性质 | 指标值 | 度量单位); Target then
 	// holds the three read as one (≧ 735 人次 → ≧735人次) at the 指标值 cell.
 	TargetOp, TargetUnit Cell
+	// ScoreCoef is the 得分系数(%) of a form that scores by it (重庆); with
+	// no 得分 column, Score is then 分值 × 得分系数 ÷ 100.
+	ScoreCoef Cell
 	// L1Own/L2Own are false when L1/L2 were inherited from a row above.
 	L1Own, L2Own bool
 	// NA is set when the row states it does not apply: `/`, 无 or 不适用

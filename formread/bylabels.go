@@ -34,7 +34,7 @@ func (h header) minCol() int {
 
 var (
 	fundsHead = []string{lInitial, lBudget, lExec, lWeight, lRate, lScore}
-	indHead   = []string{lL1, lL2, lL3, lTarget, lActual, lWeight, lScore, lReason, lTargetOp, lTargetUnit}
+	indHead   = []string{lL1, lL2, lL3, lTarget, lActual, lWeight, lScore, lReason, lTargetOp, lTargetUnit, lScoreCoef}
 )
 
 // findHeader returns the first row at or after from (other than skip)
@@ -104,7 +104,7 @@ func isFundsHead(h header) bool {
 }
 
 func isIndHead(h header) bool {
-	return len(h.col) >= 4 && h.has(lWeight) && h.has(lScore) &&
+	return len(h.col) >= 4 && h.has(lWeight) && (h.has(lScore) || h.has(lScoreCoef)) &&
 		(h.has(lL3) || h.has(lTarget) || h.has(lActual))
 }
 
@@ -775,7 +775,7 @@ func (g *Grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 		c *form.Cell
 	}{{lL3, &ind.L3}, {lTarget, &ind.Target}, {lActual, &ind.Actual},
 		{lWeight, &ind.Weight}, {lScore, &ind.Score}, {lReason, &ind.Reason},
-		{lTargetOp, &ind.TargetOp}, {lTargetUnit, &ind.TargetUnit}} {
+		{lTargetOp, &ind.TargetOp}, {lTargetUnit, &ind.TargetUnit}, {lScoreCoef, &ind.ScoreCoef}} {
 		c, ok := h.col[f.l]
 		if !ok {
 			continue
@@ -796,6 +796,9 @@ func (g *Grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 		return ind, false
 	}
 	joinTarget(&ind)
+	if _, ok := h.col[lScore]; !ok {
+		scoreByCoef(&ind)
+	}
 	ind.NA = g.statesNA(&ind)
 	return ind, own
 }
@@ -825,6 +828,24 @@ func joinTarget(ind *form.Indicator) {
 	t := valueCell(ind.Target, o+v+u)
 	t.Ref = ind.Target.Ref
 	ind.Target = t
+}
+
+// scoreByCoef is the score of a form with a 得分系数(%) and no 得分
+// column: 分值 × 得分系数 ÷ 100, at the coefficient's cell, exact (the
+// coefficient is what was typed).
+func scoreByCoef(ind *form.Indicator) {
+	w, k := ind.Weight.Num, ind.ScoreCoef.Num
+	if w == nil || k == nil {
+		ind.Score = form.Cell{Ref: ind.ScoreCoef.Ref}
+		return
+	}
+	s := w.Mul(*k).Shift(-2)
+	t := s.String() // no trailing zeros
+	places := 0
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		places = len(t) - i - 1
+	}
+	ind.Score = form.Cell{Ref: ind.ScoreCoef.Ref, Text: t, Num: &s, Places: int32(places)}
 }
 
 // placeholder reports whether ind is a template row left unused: its

@@ -37,6 +37,7 @@ var (
 	lTargetOp   = form.FTargetOp.Label
 	lTargetUnit = form.FTargetUnit.Label
 	lTopTotal   = form.STopTotal.Label
+	lScoreCoef  = form.FScoreCoef.Label
 )
 
 // fundLabels are the fund rows' labels in form.Fund* order.
@@ -49,7 +50,7 @@ var fundLabels = func() (out [form.NumFunds]string) {
 
 var allLabels = append([]string{lProject, lDepartment, lUnit, lFunds, lInitial, lBudget, lExec,
 	lWeight, lRate, lScore, lGoals, lGoal, lDone, lL1, lL2, lL3, lTarget, lActual, lReason,
-	lTotal, lGrade, lTargetOp, lTargetUnit, lTopTotal}, fundLabels[:]...)
+	lTotal, lGrade, lTargetOp, lTargetUnit, lTopTotal, lScoreCoef}, fundLabels[:]...)
 
 // labels maps a normalised spelling to the canonical labels it stands for
 // (合计 is both 年度资金总额 and 总分; the position decides).

@@ -50,9 +50,10 @@ func TestLayoutFingerprintRoundTrip(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for k, c := range f.Cells() {
-		split := strings.HasSuffix(k, ".target_op") || strings.HasSuffix(k, ".target_unit")
+		// Fields only other layouts have: split target columns, 得分系数.
+		split := strings.HasSuffix(k, ".target_op") || strings.HasSuffix(k, ".target_unit") || strings.HasSuffix(k, ".score_coef")
 		if split != (c.Ref == "") {
-			t.Errorf("field %s: cell %q (the seed layout has no split target columns)", k, c.Ref)
+			t.Errorf("field %s: cell %q (the seed layout has no split target columns or 得分系数)", k, c.Ref)
 		}
 		if split {
 			continue
