@@ -19,11 +19,7 @@ import (
 
 // untestedFlags are the flags no test of this package runs yet; any other
 // flag without a test fails TestEveryFlagTested.
-var untestedFlags = map[string]string{
-	// serve's portal and safety flags belong to the portal and serve
-	// tests (issues 13 and 14); listed here until those land.
-	"serve --allow-host": "", "serve --memory-limit": "", "serve --new-admin-link": "", "serve --host": "",
-}
+var untestedFlags = map[string]string{}
 
 // TestEveryFlagTested: every flag of every command appears (under one of
 // its names) in a test of this package that runs it.

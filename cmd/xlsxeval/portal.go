@@ -35,7 +35,6 @@ func runPortal(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	defer batchGC()()
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, err := store.Open(ctx, c.String("data"), c.String("db"))

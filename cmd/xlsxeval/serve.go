@@ -60,20 +60,19 @@ func serveCommand() *cli.Command {
 }
 
 func runServe(c *cli.Context) error {
+	// The batch collector first, then serve's tighter memory limit over it.
+	defer batchGC()()
+	restore, err := serveMemoryLimit(c)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if c.String("data") != "" {
 		return runPortal(c)
 	}
 	cfg, err := serveConfig(c)
 	if err != nil {
 		return err
-	}
-	defer batchGC()()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		lim, err := server.ParseSize(c.String("memory-limit"))
-		if err != nil {
-			return cli.Exit("--memory-limit: "+err.Error(), exitRun)
-		}
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(lim))
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -99,6 +98,21 @@ func runServe(c *cli.Context) error {
 	}
 	fmt.Fprintln(c.App.Writer, "已停止。")
 	return nil
+}
+
+// serveMemoryLimit sets --memory-limit as the soft memory limit for the
+// page and the portal alike (GOMEMLIMIT in the environment wins); the
+// returned func puts the previous limit back.
+func serveMemoryLimit(c *cli.Context) (func(), error) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}, nil
+	}
+	lim, err := server.ParseSize(c.String("memory-limit"))
+	if err != nil {
+		return nil, cli.Exit("--memory-limit: "+err.Error(), exitRun)
+	}
+	old := debug.SetMemoryLimit(lim)
+	return func() { debug.SetMemoryLimit(old) }, nil
 }
 
 func serveConfig(c *cli.Context) (server.Config, error) {
