@@ -355,10 +355,26 @@ func appendCell(out []byte, c formulaCell, v any) []byte {
 	out = append(out, '"')
 	out = append(out, attrs...)
 	out = append(out, `><f>`...)
-	out = append(out, c.f...)
+	out = appendUnquoted(out, c.f)
 	out = append(out, `</f><v>`...)
 	out = append(out, val...)
 	return append(out, `</v></c>`...)
+}
+
+// appendUnquoted appends escaped formula text f with each &#34; (how
+// excelize escapes a quote) written as '"', which XML text allows: the
+// helper formulas' string literals make a fifth of the sheet otherwise,
+// and every reader unpacks and scans it.
+func appendUnquoted(out, f []byte) []byte {
+	q := []byte("&#34;")
+	for {
+		i := bytes.Index(f, q)
+		if i < 0 {
+			return append(out, f...)
+		}
+		out = append(append(out, f[:i]...), '"')
+		f = f[i+len(q):]
+	}
 }
 
 // sheetPaths maps sheet names to their parts in the package, as the

@@ -37,7 +37,8 @@ func regexpPatch(b []byte, vals map[string]any) []byte {
 			_ = xml.EscapeText(&e, []byte(fmt.Sprint(x)))
 			val = e.String()
 		}
-		return []byte(fmt.Sprintf(`<c r="%s"%s><f>%s</f><v>%s</v></c>`, sm[1], attrs, sm[3], val))
+		f := strings.ReplaceAll(string(sm[3]), "&#34;", `"`)
+		return []byte(fmt.Sprintf(`<c r="%s"%s><f>%s</f><v>%s</v></c>`, sm[1], attrs, f, val))
 	})
 }
 
@@ -78,11 +79,11 @@ func TestPatchCellsMatchesRegexp(t *testing.T) {
 		patched += bytes.Count(got, []byte("</f><v>"))
 	}
 	// Odd cells: no formula, a stale value, a str type, text needing escapes,
-	// a newline in the formula.
+	// a newline in the formula, quotes escaped as excelize does.
 	odd := []byte(`<row><c r="A1" s="2"><f>B1+1</f><v>9</v></c><c r="B1" t="str"><f>"a"&amp;"b"</f></c>` +
 		`<c r="C1"><v>3</v></c><c r="D1"><f>1
-+2</f></c><c r="F1" s="1"><f>2</f></c></row>`)
-	vals := map[string]any{"A1": decimal.RequireFromString("17.50"), "B1": `<&>"`, "C1": "x", "D1": "y", "E1": "z", "F1": decimal.Zero}
++2</f></c><c r="F1" s="1"><f>2</f></c><c r="G1"><f>IF(A1=&#34;&#34;,&#34;&lt;&#34;,1)</f></c></row>`)
+	vals := map[string]any{"A1": decimal.RequireFromString("17.50"), "B1": `<&>"`, "C1": "x", "D1": "y", "E1": "z", "F1": decimal.Zero, "G1": "<"}
 	if got, want := patchCells(odd, vals), regexpPatch(odd, vals); !bytes.Equal(got, want) {
 		t.Errorf("odd cells:\n got %s\nwant %s", got, want)
 	}

@@ -261,6 +261,14 @@ func hostileCases(t *testing.T) []hostileCase {
 			wantErr: "含有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取", wantEn: "contains a DTD/entities (<!DOCTYPE>), refused for safety"},
 		{name: "billion laughs in workbook.xml", data: rezip(t, good, replacePart("xl/workbook.xml", []byte(strings.Replace(laughs, "<worksheet", "<workbook", 1))), nil),
 			wantErr: "DTD/实体声明", wantEn: "refused for safety"},
+		// Each part the fast reader scans (its DOCTYPE looked for there) and
+		// one it never reads.
+		{name: "DTD in sharedStrings.xml", data: rezip(t, good, replacePart("xl/sharedStrings.xml", []byte(strings.Replace(laughs, "<worksheet", "<sst", 1))), nil),
+			wantErr: "DTD/实体声明", wantEn: "refused for safety"},
+		{name: "DTD in styles.xml", data: rezip(t, good, replacePart("xl/styles.xml", []byte(strings.Replace(laughs, "<worksheet", "<styleSheet", 1))), nil),
+			wantErr: "DTD/实体声明", wantEn: "refused for safety"},
+		{name: "DTD in docProps/app.xml", data: rezip(t, good, replacePart("docProps/app.xml", []byte(strings.Replace(laughs, "<worksheet", "<Properties", 1))), nil),
+			wantErr: "DTD/实体声明", wantEn: "refused for safety"},
 		{name: "DTD after a long comment", data: rezip(t, good, replacePart("xl/worksheets/sheet1.xml",
 			[]byte(`<?xml version="1.0"?><!--`+strings.Repeat("x", 100_000)+`-->`+laughs[len(`<?xml version="1.0"?>`):])), nil),
 			wantErr: "DTD/实体声明", wantEn: "refused for safety"},

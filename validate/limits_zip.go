@@ -52,11 +52,14 @@ func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected,
 	if err := ps.kind(name); err != nil {
 		return nil, err
 	}
-	if err := ps.noDTD(name); err != nil {
+	if err := ps.noDTD(name, func(p string) bool { return !fastScans(p) }); err != nil {
 		return nil, err
 	}
 	over, err := ps.oversize(name, lim)
 	if err != nil {
+		if derr := ps.noDTD(name, fastScans); derr != nil {
+			return nil, derr
+		}
 		// A missing sheet was said before a sheet past the limits.
 		if perr := ps.sheetsPresent(name); perr != nil {
 			return nil, perr
@@ -102,10 +105,13 @@ func (ps parts) kind(name string) error {
 // noDTD refuses a workbook any of whose XML parts declares a DTD. Office
 // never writes one; a DTD is how entity bombs and external entities come
 // in, and a part the readers then fail on would go unread. Only the
-// prolog is read: a DOCTYPE must come before the root element.
-func (ps parts) noDTD(name string) error {
+// prolog is read: a DOCTYPE must come before the root element. Only
+// parts p for which which(p) are looked at: those the fast reader scans
+// (fastScans), sheets the largest, are left to it when it reads them
+// (see Read).
+func (ps parts) noDTD(name string, which func(p string) bool) error {
 	for p, f := range ps {
-		if !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".rels") {
+		if !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".rels") || !which(p) {
 			continue
 		}
 		if hasDTD(f) {
@@ -114,6 +120,16 @@ func (ps parts) noDTD(name string) error {
 		}
 	}
 	return nil
+}
+
+// fastScans reports whether the fast reader scans part p (lower-cased)
+// whole when it reads a workbook, refusing a DOCTYPE.
+func fastScans(p string) bool {
+	switch p {
+	case "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml":
+		return true
+	}
+	return strings.HasPrefix(p, "xl/worksheets/")
 }
 
 // hasDTD reads part f up to its root element for a DOCTYPE directive.

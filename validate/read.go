@@ -144,10 +144,19 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 	// The fast reader cannot decrypt; anything it does not read exactly
 	// falls back. It reads only workbooks whose every sheet has its part,
 	// so a missing one is looked for only when it fails.
+	// The parts the fast reader scans were not looked at for a DTD: it
+	// refuses one in any it reads, so only those it did not read are.
 	if opt.Password == "" && opt.path != pathExcelize {
-		b, err := readFast(z.zr, name, opt, lim, z.over)
+		b, xb, err := readFast(z.zr, name, opt, lim, z.over)
 		if err == nil {
+			notRead := func(p string) bool { return fastScans(p) && !xb.Scanned(z.ps[p]) }
+			if derr := z.ps.noDTD(name, notRead); derr != nil {
+				return nil, derr
+			}
 			return b, nil
+		}
+		if derr := z.ps.noDTD(name, fastScans); derr != nil {
+			return nil, derr
 		}
 		if perr := z.ps.sheetsPresent(name); perr != nil {
 			return nil, perr
@@ -155,6 +164,8 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 		if opt.path == pathFast {
 			return b, err
 		}
+	} else if err := z.ps.noDTD(name, fastScans); err != nil {
+		return nil, err
 	} else if err := z.ps.sheetsPresent(name); err != nil {
 		return nil, err
 	}
@@ -163,10 +174,10 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 
 // readFast reads with internal/xlsx; any error means: read it with
 // excelize, which words the errors.
-func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
+func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, *xlsx.Book, error) {
 	xb, err := xlsx.OpenZip(zr, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fb := fastBook{b: xb}
 	if opt.Seal.wanted() {
@@ -176,7 +187,7 @@ func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map
 	if err == nil {
 		b.Tamper = opt.Seal.inspect(fastSource{xb, fb.kept}, b)
 	}
-	return b, err
+	return b, xb, err
 }
 
 func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {

@@ -1,11 +1,13 @@
 package xlsx
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Cell is what a sheet stores in one cell.
@@ -69,9 +71,11 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A stored cell takes some 60 to 200 bytes of XML.
-	sc := scan{b: b, data: d, sh: &Sheet{Cells: make([]Cell, 0, len(d)/128)}, row: -1,
-		shown: make([]string, 0, len(d)/128)}
+	// Sized by the cells there are: a cell with a long formula takes
+	// kilobytes of XML, an empty one thirty bytes.
+	n := bytes.Count(d, []byte("<c "))
+	sc := scan{b: b, data: d, sh: &Sheet{Cells: make([]Cell, 0, n)}, row: -1,
+		shown: make([]string, 0, n), texts: arena{limit: len(d)}}
 	if err := walk(d, sc.start, sc.text); err != nil {
 		return nil, err
 	}
@@ -81,6 +85,7 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if overlap(sc.sh.Merges) {
 		return nil, unsupported("overlapping merged ranges") // excelize joins them
 	}
+	b.scanned[b.files[part]] = true
 	return sc.sh, nil
 }
 
@@ -97,6 +102,33 @@ type scan struct {
 	lastC  int      // column of the previous cell in the row
 	inCell bool
 	c      pending
+	texts  arena // values and formulas kept, copied out of the XML
+}
+
+// arena hands out strings copied into large chunks, one allocation for
+// many cells' values and formulas instead of one for each. A chunk is
+// never written where a string was handed out, so strings stay as made.
+type arena struct {
+	buf   []byte
+	limit int // the sheet's XML size
+}
+
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > cap(a.buf)-len(a.buf) {
+		// 16 KB chunks (a small sheet's size when smaller): a text
+		// longer than a chunk gets its own, the chunk being filled stays.
+		n := min(16<<10, a.limit)
+		if len(b) > n/4 {
+			return string(b)
+		}
+		a.buf = make([]byte, 0, n)
+	}
+	i := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[i], len(b))
 }
 
 // pending is the cell being read.
@@ -215,11 +247,11 @@ func (sc *scan) endCell() error {
 	}
 	sc.inCell = false
 	c := &sc.c
-	raw, shown, err := sc.b.value(c)
+	raw, shown, err := sc.b.value(c, &sc.texts)
 	if err != nil {
 		return err
 	}
-	formula := string(c.f.b)
+	formula := sc.texts.str(c.f.b)
 	if raw != "" || c.hasF {
 		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
 	}
@@ -252,8 +284,11 @@ func (sc *scan) flush() error {
 // getValueFrom gives them raw and formatted. Texts from the sheet are
 // copied (shared strings are not): a form read from a large sheet should
 // not keep all of its XML alive.
-func (b *Book) value(c *pending) (raw, shown string, err error) {
-	v := string(c.v.b)
+func (b *Book) value(c *pending, texts *arena) (raw, shown string, err error) {
+	if c.t == "s" {
+		return b.sharedValue(c)
+	}
+	v := texts.str(c.v.b)
 	switch c.t {
 	case "b":
 		switch v {
@@ -266,16 +301,6 @@ func (b *Book) value(c *pending) (raw, shown string, err error) {
 		return v, shown, err
 	case "d":
 		return "", "", unsupported("date cell")
-	case "s":
-		if v != "" {
-			i, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || i < 0 || i >= len(b.strs) {
-				return "", "", unsupported("shared string %q", v)
-			}
-			v = b.strs[i]
-		}
-		shown, err = b.formatted(v, c.style, kindString)
-		return v, shown, err
 	case "str":
 		return v, v, nil
 	case "inlineStr":
@@ -286,6 +311,21 @@ func (b *Book) value(c *pending) (raw, shown string, err error) {
 		return v, shown, err
 	}
 	shown, err = b.formatted(numberText(v), c.style, kindNumber)
+	return v, shown, err
+}
+
+// sharedValue is value for a shared string's cell (t="s"); its index is
+// read without making a string of it.
+func (b *Book) sharedValue(c *pending) (raw, shown string, err error) {
+	v := ""
+	if idx := bytes.TrimSpace(c.v.b); len(c.v.b) > 0 {
+		i, err := strconv.Atoi(unsafe.String(unsafe.SliceData(idx), len(idx)))
+		if err != nil || i < 0 || i >= len(b.strs) {
+			return "", "", unsupported("shared string %q", c.v.b)
+		}
+		v = b.strs[i]
+	}
+	shown, err = b.formatted(v, c.style, kindString)
 	return v, shown, err
 }
 

@@ -59,8 +59,15 @@ type Book struct {
 	xfs     []int // numFmtId by cellXfs index; -1 when absent
 	hasXfs  bool
 	custom  map[int]string
-	formats []compiled // by cellXfs index, filled on first use
+	formats []compiled         // by cellXfs index, filled on first use
+	scanned map[*zip.File]bool // parts read without error
+	read    []*zip.File        // parts unpacked while opening
 }
+
+// Scanned reports whether part f was read whole without error, when the
+// workbook was opened or by Sheet: its XML then holds no DOCTYPE, which
+// the scanner refuses.
+func (b *Book) Scanned(f *zip.File) bool { return b.scanned[f] }
 
 // Open reads the workbook structure, shared strings and styles of the
 // zip in r.
@@ -90,6 +97,10 @@ func OpenZip(zr *zip.Reader, opt Options) (*Book, error) {
 	}
 	if err := b.readStyles(); err != nil {
 		return nil, err
+	}
+	b.scanned = make(map[*zip.File]bool, len(b.read))
+	for _, f := range b.read {
+		b.scanned[f] = true
 	}
 	return b, nil
 }
@@ -136,6 +147,9 @@ func (b *Book) partInto(name string, buf *[]byte) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
+	if b.scanned == nil { // still opening
+		b.read = append(b.read, b.files[name])
+	}
 	size := int(b.files[name].UncompressedSize64) + 1
 	var data []byte
 	switch {
