@@ -130,9 +130,11 @@ var opSuffixes = []struct {
 // 末, a 旬) followed by 前; 年底前 and 年内 too.
 var deadlineRe = regexp.MustCompile(`^(?:(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号]|[底末]|[上中下]旬)?|年[底末]|年内)(?:以|之)?前?(?:完成|前完成)?$`)
 
-// IsDeadline reports whether normalised text t is a time target.
+// IsDeadline reports whether normalised text t is a time target; a date
+// followed by 完成 is one too (2021年12月完成, 银川).
 func IsDeadline(t string) bool {
-	if !strings.ContainsAny(t, "年月日号底末旬内") || !strings.ContainsAny(t, "前内底末") {
+	done := strings.HasSuffix(t, "月完成") || strings.HasSuffix(t, "日完成")
+	if !strings.ContainsAny(t, "年月日号底末旬内") || !strings.ContainsAny(t, "前内底末") && !done {
 		return false
 	}
 	return deadlineRe.MatchString(t)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -49,6 +50,9 @@ type Profile struct {
 type Category struct {
 	L1 string   `json:"l1" yaml:"l1"`
 	L2 []string `json:"l2" yaml:"l2"`
+	// Open: the 二级 wording under L1 varies between regions (the 决策-
+	// 过程-产出-效益 family), so a 二级 not listed is a warning, not an error.
+	Open bool `json:"open,omitempty" yaml:"open,omitempty"`
 }
 
 // Default is the national profile that both seed forms satisfy.
@@ -64,10 +68,10 @@ func Default() *Profile {
 		AmountUnit:   "万元",
 		Places:       2,
 		Categories: []Category{
-			{"成本指标", []string{"经济成本指标", "社会成本指标", "生态环境成本指标"}},
-			{"产出指标", []string{"数量指标", "质量指标", "时效指标", "成本指标"}},
-			{"效益指标", []string{"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"}},
-			{"满意度指标", []string{"服务对象满意度指标"}},
+			{L1: "成本指标", L2: []string{"经济成本指标", "社会成本指标", "生态环境成本指标"}},
+			{L1: "产出指标", L2: []string{"数量指标", "质量指标", "时效指标", "成本指标"}},
+			{L1: "效益指标", L2: []string{"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"}},
+			{L1: "满意度指标", L2: []string{"服务对象满意度指标"}},
 		},
 	}
 }
@@ -109,6 +113,34 @@ func (p *Profile) Validate() error {
 		return fmt.Errorf("配置 %s: categories 为空", p.Name)
 	}
 	return nil
+}
+
+// WithCategories is p with the categories of cs whose 一级 p lacks added
+// after its own (a layout's family, such as 项目决策 ... 项目效益): p's own
+// win, so a region's profile still decides. p itself when none is added.
+func (p *Profile) WithCategories(cs []Category) *Profile {
+	var add []Category
+	for _, c := range cs {
+		if known, _ := p.L2Allowed(c.L1, ""); !known {
+			add = append(add, c)
+		}
+	}
+	if len(add) == 0 {
+		return p
+	}
+	q := *p
+	q.Categories = append(slices.Clip(p.Categories), add...)
+	return &q
+}
+
+// Open reports whether the 二级 wording under l1 varies (Category.Open).
+func (p *Profile) Open(l1 string) bool {
+	for _, c := range p.Categories {
+		if c.L1 == l1 {
+			return c.Open
+		}
+	}
+	return false
 }
 
 // L2Allowed reports whether l2 is a 二级指标 of l1, and whether l1 is known.

@@ -108,9 +108,10 @@ func numberLen(s, start Expr) Expr {
 }
 
 // deadline renders IsDeadline for the spellings forms use: a date or
-// month (or 年底, 年内) ending in 前, 前完成, 底, 末, 旬 or 内.
+// month (or 年底, 年内) ending in 前, 前完成, 底, 末, 旬 or 内, or a month or
+// day followed by 完成.
 func deadline(s Expr) Expr {
-	ends := []string{"前", "前完成", "月底", "月末", "年底", "年末", "旬", "年内", "年内完成"}
+	ends := []string{"前", "前完成", "月底", "月末", "年底", "年末", "旬", "年内", "年内完成", "月完成", "日完成"}
 	var c []Expr
 	for _, e := range ends {
 		c = append(c, Eq(Right(s, num(len([]rune(e)))), S(e)))

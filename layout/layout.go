@@ -23,6 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 // Layout is one layout of the form.
@@ -64,6 +65,11 @@ type Layout struct {
 	// NotApplicable are the words that, as target and actual, say an
 	// indicator does not apply. Defaults apply besides these.
 	NotApplicable []string `yaml:"not_applicable,omitempty"`
+	// Categories are the 一级指标 of this layout's family with their
+	// 二级指标 (项目决策: 项目立项, ...): a form read with this layout is
+	// checked against the profile's categories plus these, so the family
+	// checks out of the box; a profile naming the same 一级 overrides them.
+	Categories []formulas.Category `yaml:"categories,omitempty"`
 	// Other are labels of cells that are no field (财政处室, 报表编号): known
 	// as labels, so they are never taken for a value.
 	Other []string `yaml:"other_labels,omitempty"`
@@ -233,6 +239,11 @@ func (l *Layout) validate() error {
 	case "", "row", "total_row", "none":
 	default:
 		return fmt.Errorf("total.grade 须为 row、total_row 或 none, 而非 %q", l.Total.Grade)
+	}
+	for _, c := range l.Categories {
+		if c.L1 == "" {
+			return fmt.Errorf("categories: 缺少 l1")
+		}
 	}
 	for _, p := range l.Placeholders {
 		re, err := regexp.Compile("^(?:" + p + ")$")

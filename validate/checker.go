@@ -11,6 +11,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/layout"
 )
 
 // Checks returns every check of the tool, sorted by code, in a new slice:
@@ -38,6 +39,10 @@ func Checks() []*Check {
 type Checker struct {
 	checks []*Check
 	opt    ReadOptions
+	// byLayout is the profile a form read with the named layout is checked
+	// with: opt.Profile plus the layout's own categories (Layout.Categories),
+	// for the layouts that carry some; built once, not per form.
+	byLayout map[string]*formulas.Profile
 }
 
 // NewChecker returns a checker running checks on the forms read with opt
@@ -46,8 +51,27 @@ func NewChecker(checks []*Check, opt ReadOptions) *Checker {
 	if opt.Profile == nil {
 		opt.Profile = formulas.Default()
 	}
-	opt.reader = formread.NewReader(opt.Layouts, opt.Profile)
-	return &Checker{checks: append([]*Check(nil), checks...), opt: opt}
+	ls := opt.Layouts
+	if len(ls) == 0 {
+		ls = layout.Builtin()
+	}
+	opt.reader = formread.NewReader(ls, opt.Profile)
+	byLayout := map[string]*formulas.Profile{}
+	for _, l := range ls {
+		if len(l.Categories) > 0 {
+			byLayout[l.Name] = opt.Profile.WithCategories(l.Categories)
+		}
+	}
+	return &Checker{checks: append([]*Check(nil), checks...), opt: opt, byLayout: byLayout}
+}
+
+// profileOf is the profile f is checked with: the checker's, plus the
+// categories of the layout f was read with.
+func (k *Checker) profileOf(f *form.Form) *formulas.Profile {
+	if p := k.byLayout[f.Layout]; p != nil {
+		return p
+	}
+	return k.opt.Profile
 }
 
 // Profile is the profile the checker reads and scores with.
@@ -105,8 +129,9 @@ func (k *Checker) run(f *form.Form, t *Tamper) ([]Finding, Summary) {
 		}
 	}
 	memo := &calcMemo{}
+	prof := k.profileOf(f)
 	for _, c := range checks {
-		pass := &Pass{Form: f, Profile: k.opt.Profile, Tamper: t, check: c, out: &out, memo: memo}
+		pass := &Pass{Form: f, Profile: prof, Tamper: t, check: c, out: &out, memo: memo}
 		c.Run(pass)
 	}
 	out = rootCauses(out)
@@ -115,7 +140,7 @@ func (k *Checker) run(f *form.Form, t *Tamper) ([]Finding, Summary) {
 		return out, Summary{}
 	}
 	if memo.c == nil {
-		memo.c = newCalc(f, k.opt.Profile)
+		memo.c = newCalc(f, prof)
 	}
 	return out, memo.c.summary()
 }

@@ -300,9 +300,14 @@ var indCategory = &Check{
 				m = say("一级指标「%s」不是 %s 之一; 请改正", "一级指标 %q is not one of %s; correct it",
 					r.L1.Text, strings.Join(allL1(p.Profile), "、"))
 			}
+			sev := p.check.Severity
+			if known && p.Profile.Open(l1) {
+				// A family whose 二级 wording varies between regions.
+				sev = Warning
+			}
 			if key := cell.Ref + "|" + cell.Text; !seen[key] {
 				seen[key] = true
-				p.flagDefault(cell.Ref, exp, cell.Text, m)
+				p.flag(sev, cell.Ref, exp, cell.Text, m)
 			}
 		}
 	},

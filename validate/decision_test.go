@@ -3,21 +3,16 @@ package validate
 import (
 	"testing"
 
-	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/form"
 )
 
 // TestDecisionFamily: a 决策-过程-产出-效益 form (宁夏 and others): 参考分值,
 // 指标值(A), 全年实际值(B), 自评得分 in the head, 调整预算数(A), a budget not
-// scored. Its 一级指标 are the region's profile (categories), not the
-// layout's: with them the form reads clean and its head total is checked.
+// scored. Checked with the DEFAULT profile: its 一级指标 come with the
+// decision layout (Layout.Categories), so the form reads clean and its head
+// total is checked; a 二级 the layout does not list is a warning there, an
+// unknown 一级 still an error.
 func TestDecisionFamily(t *testing.T) {
-	p := formulas.Default()
-	p.Categories = []formulas.Category{
-		{L1: "项目决策", L2: []string{"项目立项", "绩效目标", "资金投入"}},
-		{L1: "项目管理", L2: []string{"资金管理", "组织实施"}},
-		{L1: "项目产出", L2: []string{"产出数量", "产出质量", "产出时效", "产出成本"}},
-		{L1: "项目效益", L2: []string{"项目效益"}},
-	}
 	rows := func(total int) [][]any {
 		return [][]any{
 			{"项目支出绩效自评表"},
@@ -38,7 +33,7 @@ func TestDecisionFamily(t *testing.T) {
 			{"项目效益", "项目效益", "受益人口", "≥3807人", "3224人", 20, 16, "部分工程延后受益"},
 		}
 	}
-	k := NewChecker(Checks(), ReadOptions{Profile: p})
+	k := NewChecker(Checks(), ReadOptions{})
 	res := k.CheckFile(writeRows(t, "nx.xlsx", rows(96)))
 	if res.Err != nil || len(res.Forms) != 1 {
 		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
@@ -60,5 +55,40 @@ func TestDecisionFamily(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("a wrong total at the top is not caught: %v", res.Forms[0].Findings)
+	}
+}
+
+// TestDecisionCategories: under the decision layout's 一级 a 二级 it does
+// not list is a warning (the family's wording varies by region); an
+// unknown 一级 is an error; read with the seed's layout, the same 一级 is
+// an error, as the seed family's categories stay strict.
+func TestDecisionCategories(t *testing.T) {
+	head := [][]any{
+		{"项目支出绩效自评表"},
+		{"项目名称", "某项目", "", "自评得分", 100},
+		{"主管部门", "某厅", "", "实施单位", "某局"},
+		{"项目资金(万元)", "年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"},
+		{"年度资金总额", 100, 100, 100, "100%"},
+		{"一级指标", "二级指标", "三级指标", "指标值(A)", "全年实际值(B)", "参考分值", "得分", "偏差原因分析及改进措施"},
+	}
+	rows := append(head,
+		[]any{"决策", "项目监管", "监管到位", "到位", "到位", 50, 50},
+		[]any{"项目其他", "其他", "其他指标", "≥1项", "1项", 50, 50})
+	k := NewChecker(Checks(), ReadOptions{})
+	got := map[string]Severity{}
+	for _, x := range k.CheckFile(writeRows(t, "cat.xlsx", rows)).Forms[0].Findings {
+		if x.Rule == "ind.category" {
+			got[x.Cell] = x.Severity
+		}
+	}
+	if len(got) != 2 || got["B7"] != Warning || got["A8"] != Error {
+		t.Errorf("ind.category: %v, want B7 warning, A8 error", got)
+	}
+	f := mutate(seed1, func(f *form.Form) {
+		f.Layout = "seed"
+		set(&ind(f, 11).L1, "项目决策")
+	})
+	if fs := k.Run(f); !hasFinding(fs, "ind.category", "A24", Error) {
+		t.Errorf("a seed form with 一级 项目决策 is not an error: %s", dump(fs))
 	}
 }
