@@ -25,6 +25,7 @@ func TestInputErrorKinds(t *testing.T) {
 		"zip bomb: lies about its size": ErrBroken, "too many parts": ErrTooLarge, "file too big": ErrTooLarge,
 		"billion laughs and external entity in a sheet": ErrUnsafeXML, "billion laughs in workbook.xml": ErrUnsafeXML,
 		"DTD after a long comment": ErrUnsafeXML, "a sheet's XML broken": ErrBroken,
+		"DTD in sharedStrings.xml": ErrUnsafeXML, "DTD in styles.xml": ErrUnsafeXML, "DTD in docProps/app.xml": ErrUnsafeXML,
 		"no workbook.xml": ErrBroken, "empty workbook.xml": ErrBroken, "sheet part absent": ErrBroken,
 		"sheet part empty": ErrBroken, "shared strings empty": ErrBroken, "rels absent": ErrBroken, "huge shared strings": ErrTooLarge,
 	}
