@@ -192,7 +192,13 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	}
 	byPath := map[string]map[string]any{}
 	for sheet, vals := range w.cache {
-		byPath[paths[sheet]] = vals
+		if !w.noCache {
+			byPath[paths[sheet]] = vals
+		}
+	}
+	formulasOf := map[string]map[string]string{}
+	for sheet, fs := range w.formulas {
+		formulasOf[paths[sheet]] = fs
 	}
 	heights := map[string]map[int]float64{}
 	for sheet, h := range w.heights {
@@ -212,8 +218,8 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if vals := byPath[zf.Name]; vals != nil && !w.noCache {
-			b = patchCells(b, vals)
+		if vals, fs := byPath[zf.Name], formulasOf[zf.Name]; vals != nil || fs != nil {
+			b = patchCells(b, vals, fs)
 		}
 		if isSheet[zf.Name] {
 			b = withHeights(withDimension(b), heights[zf.Name])
@@ -241,10 +247,14 @@ func readZip(zf *zip.File) ([]byte, error) {
 	return io.ReadAll(rc)
 }
 
+// formulaStub is the formula excelize writes for every formula cell:
+// withCache puts the real one in its place (Workbook.formulas).
+const formulaStub = "0"
+
 // patchCells gives each formula cell of a sheet part, as excelize writes
 // it (<c r="D7" s="3"><f>…</f></c>, an old <v> replaced), its value from
-// vals.
-func patchCells(b []byte, vals map[string]any) []byte {
+// vals and its formula from fs, when they have the cell.
+func patchCells(b []byte, vals map[string]any, fs map[string]string) []byte {
 	var out []byte
 	last := 0
 	for i := 0; ; {
@@ -261,14 +271,20 @@ func patchCells(b []byte, vals map[string]any) []byte {
 		end := start + cell.n
 		i = end
 		v, ok := vals[string(cell.ref)]
-		if !ok {
+		f, hasF := fs[string(cell.ref)]
+		if !ok && !hasF {
 			continue
+		}
+		if hasF {
+			var e bytes.Buffer
+			_ = xml.EscapeText(&e, []byte(f)) // as excelize escapes it
+			cell.f = e.Bytes()
 		}
 		if out == nil {
 			out = make([]byte, 0, len(b)+len(vals)*16)
 		}
 		out = append(out, b[last:start]...)
-		out = appendCell(out, cell, v)
+		out = appendCell(out, cell, v, ok)
 		last = end
 	}
 	if out == nil {
@@ -331,8 +347,18 @@ func parseFormulaCell(b []byte) (formulaCell, bool) {
 	return c, true
 }
 
-// appendCell writes c with the cached value v: a number, or a string.
-func appendCell(out []byte, c formulaCell, v any) []byte {
+// appendCell writes c with the cached value v: a number, or a string;
+// with no value (!hasV), c's attributes are kept.
+func appendCell(out []byte, c formulaCell, v any, hasV bool) []byte {
+	if !hasV {
+		out = append(out, `<c r="`...)
+		out = append(out, c.ref...)
+		out = append(out, '"')
+		out = append(out, c.attrs...)
+		out = append(out, `><f>`...)
+		out = appendUnquoted(out, c.f)
+		return append(out, `</f></c>`...)
+	}
 	attrs := bytes.Replace(c.attrs, []byte(` t="str"`), nil, 1)
 	var val []byte
 	switch x := v.(type) {

@@ -43,10 +43,7 @@ func (w *Workbook) seal() error {
 			keys[ref] = k
 		}
 		for _, ref := range sortedRefs(w.cache[fp.Sheet]) {
-			f, err := w.File.GetCellFormula(fp.Sheet, ref)
-			if err != nil {
-				return err
-			}
+			f := w.formulas[fp.Sheet][ref]
 			rec.Formulas = append(rec.Formulas, integrity.Formula{Key: formulaKey(s.lay, keys, ref), Ref: ref, Formula: integrity.NormFormula(f)})
 		}
 		seal, err := integrity.Sign(&rec, w.SignKey)

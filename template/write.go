@@ -52,6 +52,11 @@ type Workbook struct {
 	used map[string][]ruleUse
 	// computed are the values Go computed for formula cells, by sheet and cell.
 	computed map[string]map[string]formulas.Val
+	// formulas are the formula cells' texts, by sheet and cell. excelize is
+	// given a placeholder (formulaStub), which withCache replaces: marshalling
+	// kilobytes of helper formulas through encoding/xml cost a quarter of
+	// writing a workbook.
+	formulas map[string]map[string]string
 	// Layout is the region layout forms are written in (nil: the seed's).
 	Layout *layout.Layout
 	// finished is set once the sheets after the forms are written.
@@ -66,7 +71,8 @@ func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
 		return nil, err
 	}
 	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: formulas.Rules(p),
-		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{}}, nil
+		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{},
+		formulas: map[string]map[string]string{}}, nil
 }
 
 // ruleUse is one formula or conditional format as written: rule Name
@@ -162,6 +168,7 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayoutOf(rows, w.Profile, w.Layout), pr: pr, year: year, vals: map[string]string{}, out: w.File}
 	w.cache[sheet] = map[string]any{}
 	w.computed[sheet] = map[string]formulas.Val{}
+	w.formulas[sheet] = map[string]string{}
 	if w.heights == nil {
 		w.heights = map[string]map[int]float64{}
 	}
@@ -240,7 +247,8 @@ func (s *sheetWriter) ruleAs(ref, name string, refs formulas.Refs, f string, env
 	}
 	s.w.used[s.sheet] = append(s.w.used[s.sheet], ruleUse{Ref: ref, Name: name, Refs: refs, Formula: f})
 	s.w.computed[s.sheet][ref] = v
-	s.err = s.out.SetCellFormula(s.sheet, ref, f)
+	s.w.formulas[s.sheet][ref] = f
+	s.err = s.out.SetCellFormula(s.sheet, ref, formulaStub)
 	s.w.cache[s.sheet][ref] = v.Cached()
 	s.set(ref, nil, style)
 }
