@@ -712,10 +712,16 @@ func readIndicators(g *Grid, fm *form.Form, h header, limit int) {
 			break
 		}
 	}
+	// last is the row read last, indicator or not: a template row left
+	// unused may carry the 一级/二级 the rows below it run under (项目效益 |
+	// 经济效益指标 | 指标1: on an unmerged sheet).
+	var last *form.Indicator
 	for r := h.end + 1; r < end; r++ {
-		if ind, ok := g.indicator(h, r, fm.Indicators); ok {
+		ind, ok := g.indicator(h, r, last)
+		if ok {
 			fm.Indicators = append(fm.Indicators, ind)
 		}
+		last = &ind
 	}
 	if total >= 0 {
 		fm.TotalWeight = g.colCell(h, total, lWeight)
@@ -765,9 +771,10 @@ func (g *Grid) colCell(h header, r int, l string) form.Cell {
 	return form.Cell{}
 }
 
-// indicator reads row r; ok is false for a row with nothing of its own
-// (a spacer, or only merged 一级/二级 running through it).
-func (g *Grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator, bool) {
+// indicator reads row r, its blank 一级/二级 taken from last (the row
+// above); ok is false for a row with nothing of its own (a spacer, or only
+// merged 一级/二级 running through it) and for a template row left unused.
+func (g *Grid) indicator(h header, r int, last *form.Indicator) (form.Indicator, bool) {
 	ind := form.Indicator{Row: r + 1}
 	own := false
 	for _, f := range []struct {
@@ -784,10 +791,6 @@ func (g *Grid) indicator(h header, r int, prev []form.Indicator) (form.Indicator
 		if or, _ := g.origin(r, c); or == r && typedIn(*f.c) {
 			own = true
 		}
-	}
-	var last *form.Indicator
-	if len(prev) > 0 {
-		last = &prev[len(prev)-1]
 	}
 	ind.L1, ind.L1Own = g.category(h, r, lL1, last, func(p *form.Indicator) form.Cell { return p.L1 }, true)
 	ind.L2, ind.L2Own = g.category(h, r, lL2, last, func(p *form.Indicator) form.Cell { return p.L2 }, !ind.L1Own)

@@ -57,8 +57,16 @@ var yinchuanGongyong = [][]any{
 // (10分) are known (no ind.category), 2021年12月完成 is a time target, and its
 // head total 98 is checked against the scores typed.
 func TestYinchuanDecision(t *testing.T) {
-	res := NewChecker(Checks(), ReadOptions{}).CheckFile(writeRows(t, "yinchuan_gongyong2021.xlsx", yinchuanGongyong,
+	yinchuan(t, writeRows(t, "yinchuan_gongyong2021.xlsx", yinchuanGongyong,
 		"A11:A14", "B12:B14", "A15:A18", "B17:B18", "A19:A27", "B19:B20", "B21:B22", "B23:B24", "B25:B27", "A28:A34", "B28:B29", "B31:B32", "B33:B34"))
+	// Unmerged (as a docx table pasted into Excel): blank 一级/二级 run on
+	// from the row above, also from the 指标1: rows left unused.
+	yinchuan(t, writeRows(t, "yinchuan_unmerged.xlsx", yinchuanGongyong))
+}
+
+func yinchuan(t *testing.T, path string) {
+	t.Helper()
+	res := NewChecker(Checks(), ReadOptions{}).CheckFile(path)
 	if res.Err != nil || len(res.Forms) != 1 {
 		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
 	}
