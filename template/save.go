@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -276,9 +277,7 @@ func patchCells(b []byte, vals map[string]any, fs map[string]string) []byte {
 			continue
 		}
 		if hasF {
-			var e bytes.Buffer
-			_ = xml.EscapeText(&e, []byte(f)) // as excelize escapes it
-			cell.f = e.Bytes()
+			cell.f = appendEscaped(nil, f)
 		}
 		if out == nil {
 			out = make([]byte, 0, len(b)+len(vals)*16)
@@ -401,6 +400,37 @@ func appendUnquoted(out, f []byte) []byte {
 		out = append(append(out, f[:i]...), '"')
 		f = f[i+len(q):]
 	}
+}
+
+// appendEscaped appends f escaped as xml.EscapeText (excelize) does, but
+// for '"', which appendUnquoted would undo anyway.
+func appendEscaped(out []byte, f string) []byte {
+	for _, r := range f {
+		if r < 0x20 || r >= utf8.RuneError { // escaped or replaced there
+			var e bytes.Buffer
+			_ = xml.EscapeText(&e, []byte(f))
+			return appendUnquoted(out, e.Bytes())
+		}
+	}
+	last := 0
+	for i := 0; i < len(f); i++ {
+		var ent string
+		switch f[i] {
+		case '&':
+			ent = "&amp;"
+		case '<':
+			ent = "&lt;"
+		case '>':
+			ent = "&gt;"
+		case '\'':
+			ent = "&#39;"
+		default:
+			continue
+		}
+		out = append(append(out, f[last:i]...), ent...)
+		last = i + 1
+	}
+	return append(out, f[last:]...)
 }
 
 // sheetPaths maps sheet names to their parts in the package, as the

@@ -112,3 +112,16 @@ func variedSpecT(t *testing.T, n int) *Spec {
 	}
 	return out
 }
+
+// TestAppendEscaped: formula text is escaped as xml.EscapeText escapes
+// it, quotes left as they are.
+func TestAppendEscaped(t *testing.T) {
+	for _, f := range []string{"", "A1", `IF(A1<>"",">=",'x'!B2&"&")`, "SUBSTITUTE(D13,\"　\",\"\")", "a\tb\nc\rd", "x\x01y", "\xff", "😀<", "≥≧═＝"} {
+		var e bytes.Buffer
+		_ = xml.EscapeText(&e, []byte(f))
+		want := strings.ReplaceAll(e.String(), "&#34;", `"`)
+		if got := string(appendEscaped(nil, f)); got != want {
+			t.Errorf("%q: got %q, want %q", f, got, want)
+		}
+	}
+}
