@@ -68,6 +68,9 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 			if _, v, ok := splitLabel(k); ok && len(s.match[k]) == 0 {
 				k = v // 报表编号:510000_0013zp
 			}
+			if len(s.match[k]) == 0 && strings.HasSuffix(k, "分)") {
+				k = cleanName(k) // 项目决策(10分): a category with its weight
+			}
 			if ids := s.match[k]; len(ids) > 0 && !seen[k] {
 				seen[k] = true
 				for _, i := range ids {

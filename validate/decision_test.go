@@ -92,3 +92,32 @@ func TestDecisionCategories(t *testing.T) {
 		t.Errorf("a seed form with 一级 项目决策 is not an error: %s", dump(fs))
 	}
 }
+
+// TestDecisionSpelling: a form of the family on the common grid (分值,
+// 年度指标值, 实际完成值), its 一级 spelt 决策/过程/产出/效益 with weights
+// (20分): the 一级 cells tell the layout, and no ind.category is raised.
+func TestDecisionSpelling(t *testing.T) {
+	rows := [][]any{
+		{"项目支出绩效自评表"},
+		{"(2023年度)"},
+		{"项目名称", "某项目", "", "主管部门", "某厅"},
+		{"实施单位", "某局"},
+		{"项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"},
+		{"年度资金总额", 100, 100, 100, 10, "100%", 10},
+		{"一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"},
+		{"决策(20分)", "项目立项", "立项依据充分性", "充分", "充分", 20, 20},
+		{"过程(20分)", "组织实施", "管理制度健全性", "健全", "健全", 20, 20},
+		{"产出(30分)", "产出数量", "完成数量", "≥10个", "10个", 30, 30},
+		{"效益(20分)", "社会效益", "服务对象满意度", "≥90%", "95%", 20, 20},
+		{"总分", "", "", "", "", 100, 100},
+	}
+	fr := NewChecker(Checks(), ReadOptions{}).CheckFile(writeRows(t, "spelt.xlsx", rows)).Forms[0]
+	if fr.Form.Layout != "decision" || len(fr.Form.Indicators) != 4 {
+		t.Errorf("layout %s, %d indicators", fr.Form.Layout, len(fr.Form.Indicators))
+	}
+	for _, x := range fr.Findings {
+		if x.Severity == Error || x.Rule == "ind.category" {
+			t.Errorf("%s %s %s %s", x.Severity, x.Rule, x.Cell, x.Message)
+		}
+	}
+}
