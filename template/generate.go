@@ -27,16 +27,21 @@ type Options struct {
 	Layout *layout.Layout
 }
 
-// scoring is the profile forms are scored by in o's layout: a layout
-// whose budget carries no 分值 (some transfer-payment forms) gives the
-// indicators the whole 100.
+// scoring is the profile forms are scored by in o's layout: with the
+// layout's own categories (as the checker reads them, so its dropdowns
+// offer 项目决策 ...), and a layout whose budget carries no 分值 (some
+// transfer-payment forms) gives the indicators the whole 100.
 func (o Options) scoring() *formulas.Profile {
-	if o.Layout == nil || !o.Layout.Funds.Unscored || o.Profile == nil {
+	if o.Layout == nil || o.Profile == nil {
 		return o.Profile
 	}
-	p := *o.Profile
-	p.BudgetWeight = decimal.Zero
-	return &p
+	p := o.Profile.WithCategories(o.Layout.Categories)
+	if !o.Layout.Funds.Unscored {
+		return p
+	}
+	q := *p
+	q.BudgetWeight = decimal.Zero
+	return &q
 }
 
 // DefaultRows is the number of indicator rows of a blank form: the

@@ -350,7 +350,7 @@ func (s *Spec) validateIndicators(pr *Project, p *formulas.Profile, add addFunc)
 		switch {
 		case !known:
 			add(x.Line, "一级指标", "%q 不是已知的一级指标 (可用: %s)", x.L1, strings.Join(l1Names(p), "、"))
-		case !ok:
+		case !ok && !p.Open(x.L1): // an open 一级's 二级 vary by region (the checker warns)
 			add(x.Line, "二级指标", "%q 不属于一级指标 %q (可用: %s)", x.L2, x.L1, strings.Join(l2Names(p, x.L1), "、"))
 		}
 		if strings.TrimSpace(x.L3) == "" {
