@@ -41,8 +41,20 @@ func filledBatch(b *testing.B, n int) []string {
 		}
 		seeds = append(seeds, s.Projects...)
 	}
+	if d := os.Getenv("XLSXEVAL_BENCH_BOOKS"); d != "" {
+		// Workbooks written by another version (see below), to tell a
+		// slower checker from bigger workbooks.
+		var paths []string
+		for i := 0; i < n; i++ {
+			paths = append(paths, filepath.Join(d, fmt.Sprintf("%05d.xlsx", i%benchDistinct)))
+		}
+		return paths
+	}
 	r := rand.New(rand.NewPCG(7, 2024))
 	dir := b.TempDir()
+	if d := os.Getenv("XLSXEVAL_BENCH_KEEP"); d != "" {
+		dir = d // the batch is kept there for XLSXEVAL_BENCH_BOOKS
+	}
 	var books [][]byte
 	for i := 0; i < min(n, benchDistinct); i++ {
 		books = append(books, filledBook(b, seeds[i%len(seeds)], i, r))
