@@ -25,6 +25,9 @@ type Options struct {
 	SignKey integrity.Key
 	// Layout is the region layout to write (nil: the seed's).
 	Layout *layout.Layout
+	// rendered, when set, is shared by the workbooks built with these
+	// options (one spec's), rendered for scoring's profile.
+	rendered *rendered
 }
 
 // scoring is the profile forms are scored by in o's layout: with the
@@ -69,7 +72,12 @@ func Blank(o Options) (*Workbook, error) {
 
 // Build builds one workbook holding the given projects as sheets.
 func Build(prs []*Project, o Options) (*Workbook, error) {
-	w, err := NewWorkbook(o.scoring())
+	p := o.scoring()
+	r := o.rendered
+	if r == nil {
+		r = newRendered(p)
+	}
+	w, err := newWorkbook(p, r)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +183,7 @@ func eachParallel(n int, do func(i int)) {
 func buildEach(prs []*Project, o Options) ([][]byte, error) {
 	books := make([][]byte, len(prs))
 	errs := make([]error, len(prs))
+	o.rendered = newRendered(o.scoring())
 	eachParallel(len(prs), func(i int) {
 		w, err := Build(prs[i:i+1], o)
 		if err == nil {

@@ -219,13 +219,8 @@ func (s *sheetWriter) helpers(i int) {
 func (s *sheetWriter) rowFormulas(i int, refs formulas.Refs) []string {
 	row := strconv.Itoa(s.lay.IndRow(i))
 	own := s.rowRefsAt("#")
-	tmpl := s.w.rowTmpl[s.lay.g]
-	if tmpl == nil {
-		tmpl = map[string]string{}
-		if s.w.rowTmpl == nil {
-			s.w.rowTmpl = map[*geometry]map[string]string{}
-		}
-		s.w.rowTmpl[s.lay.g] = tmpl
+	tmpl := s.w.rowTmpl.get(s.lay.g, func() map[string]string {
+		tmpl := map[string]string{}
 		one := s.rowRefsAt("1")
 		for _, n := range helperNames {
 			t := formulas.Excel(s.w.rules["helper."+n], own)
@@ -235,7 +230,8 @@ func (s *sheetWriter) rowFormulas(i int, refs formulas.Refs) []string {
 			}
 			tmpl[n] = t
 		}
-	}
+		return tmpl
+	})
 	out := make([]string, len(helperNames))
 	for k, n := range helperNames {
 		if t := tmpl[n]; t != "" && refs["l1"] == strings.ReplaceAll(own["l1"], "#", row) &&

@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -44,9 +45,9 @@ type Workbook struct {
 	heights map[string]map[int]float64
 	// rules are the profile's rule expressions, by name (formulas.Rules).
 	rules map[string]formulas.Expr
-	// rowTmpl are, by geometry, the helper formulas of an indicator row rendered once,
-	// with "#" for the row number (see rowFormulas).
-	rowTmpl map[*geometry]map[string]string
+	// rowTmpl are the helper formulas of an indicator row rendered once,
+	// shared by the workbooks of one spec (see rowFormulas).
+	rowTmpl *rowTemplates
 	// used records, by sheet, every formula and conditional format
 	// written: which rule over which cells.
 	used map[string][]ruleUse
@@ -65,12 +66,45 @@ type Workbook struct {
 
 // NewWorkbook starts an empty workbook for profile p.
 func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
+	return newWorkbook(p, newRendered(p))
+}
+
+// rendered is what the workbooks of one spec share, rendered once for
+// its profile: the rules and the helper formulas of an indicator row.
+type rendered struct {
+	rules map[string]formulas.Expr
+	rows  *rowTemplates
+}
+
+func newRendered(p *formulas.Profile) *rendered {
+	return &rendered{rules: formulas.Rules(p), rows: &rowTemplates{byGeometry: map[*geometry]map[string]string{}}}
+}
+
+// rowTemplates are, by geometry, the helper formulas of an indicator
+// row with "#" for the row number; workbooks are built concurrently.
+type rowTemplates struct {
+	mu         sync.Mutex
+	byGeometry map[*geometry]map[string]string
+}
+
+func (t *rowTemplates) get(g *geometry, render func() map[string]string) map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := t.byGeometry[g]
+	if m == nil {
+		m = render()
+		t.byGeometry[g] = m
+	}
+	return m
+}
+
+func newWorkbook(p *formulas.Profile, r *rendered) (*Workbook, error) {
 	f := excelize.NewFile()
 	st, err := newStyles(f)
 	if err != nil {
 		return nil, err
 	}
-	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: formulas.Rules(p),
+	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: r.rules, rowTmpl: r.rows,
 		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{},
 		formulas: map[string]map[string]string{}}, nil
 }
