@@ -6,8 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/xlsxeval/xlsxeval/integrity"
@@ -25,26 +23,7 @@ type roundSpec struct {
 
 // parseSpec reads a spec uploaded as name.
 func parseSpec(name string, data []byte, o template.Options) (*template.Spec, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	switch ext {
-	case ".yaml", ".yml", ".json", ".csv", ".xlsx", ".xlsm":
-	default:
-		return nil, fmt.Errorf("清单须为 .yaml、.json、.csv 或 .xlsx 文件, 而非 %q", name)
-	}
-	dir, err := os.MkdirTemp("", "xlsxeval-spec-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "spec"+ext)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return nil, err
-	}
-	spec, err := template.ReadSpec(path, o.Profile, o.Year)
-	if err != nil {
-		return nil, fmt.Errorf("%s", strings.ReplaceAll(err.Error(), path, name))
-	}
-	return spec, nil
+	return template.ReadSpecData(name, data, o.Profile, o.Year)
 }
 
 // spec returns round's spec, read once.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -480,28 +479,12 @@ func (s *Server) sendTemplates(w http.ResponseWriter, r *http.Request, prs []*te
 	send(w, "预填模板.zip", zipType, buf.Bytes())
 }
 
-// readSpec reads an uploaded spec. template.ReadSpec reads from a path, so
-// the spec goes to a temporary folder removed before the request ends.
+// readSpec reads an uploaded spec; a file of the wrong type is 422.
 func readSpec(name string, data []byte, o template.Options) (*template.Spec, error) {
-	ext := strings.ToLower(filepath.Ext(name))
-	switch ext {
-	case ".yaml", ".yml", ".json", ".csv", ".xlsx", ".xlsm":
-	default:
-		return nil, refuse(http.StatusUnprocessableEntity, "清单须为 .yaml、.json、.csv 或 .xlsx 文件, 而非 %q", name)
+	spec, err := template.ReadSpecData(name, data, o.Profile, o.Year)
+	var te *template.SpecTypeError
+	if errors.As(err, &te) {
+		return nil, refuse(http.StatusUnprocessableEntity, "%s", te.Error())
 	}
-	dir, err := os.MkdirTemp("", "xlsxeval-spec-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "spec"+ext)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return nil, err
-	}
-	spec, err := template.ReadSpec(path, o.Profile, o.Year)
-	if err != nil {
-		// Messages name the temporary file; show the uploaded name.
-		return nil, fmt.Errorf("%s", strings.ReplaceAll(err.Error(), path, name))
-	}
-	return spec, nil
+	return spec, err
 }

@@ -194,6 +194,10 @@ func TestTemplates(t *testing.T) {
 	if json.Unmarshal(body, &e) != nil || e["error"] == "" {
 		t.Errorf("bad spec answer is not {\"error\": ...}: %s", body)
 	}
+	code, body, _ = post(t, c, ts.URL+"/api/template", part{"spec", "list.txt", []byte("x")})
+	if code != 422 || !strings.Contains(string(body), "list.txt") {
+		t.Errorf("spec of the wrong type: %d %s", code, body)
+	}
 }
 
 func TestPage(t *testing.T) {

@@ -180,6 +180,39 @@ func ReadSpec(path string, p *formulas.Profile, defaultYear int) (*Spec, error) 
 	return s, nil
 }
 
+// ReadSpecData reads a spec that arrived as bytes named name (an upload):
+// ReadSpec reads from a path, so the bytes go to a temporary folder that
+// is removed before it returns, and messages name name, not that file.
+func ReadSpecData(name string, data []byte, p *formulas.Profile, defaultYear int) (*Spec, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch ext {
+	case ".yaml", ".yml", ".json", ".csv", ".xlsx", ".xlsm":
+	default:
+		return nil, &SpecTypeError{Name: name}
+	}
+	dir, err := os.MkdirTemp("", "xlsxeval-spec-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "spec"+ext)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return nil, err
+	}
+	spec, err := ReadSpec(path, p, defaultYear)
+	if err != nil {
+		return nil, fmt.Errorf("%s", strings.ReplaceAll(err.Error(), path, name))
+	}
+	return spec, nil
+}
+
+// SpecTypeError is a spec file of a type ReadSpecData does not read.
+type SpecTypeError struct{ Name string }
+
+func (e *SpecTypeError) Error() string {
+	return fmt.Sprintf("清单须为 .yaml、.json、.csv 或 .xlsx 文件, 而非 %q", e.Name)
+}
+
 // readYAML reads YAML or JSON (JSON is YAML), keeping line numbers.
 func readYAML(path string) (*Spec, error) {
 	b, err := os.ReadFile(path)
