@@ -233,6 +233,14 @@ func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("无法监听 %s: %v", cfg.Addr, err)
 	}
+	return Serve(ctx, ln, h, ready)
+}
+
+// Serve serves h on ln with NewHTTPServer's timeouts until ctx is
+// cancelled, then shuts down gracefully: requests under way get up to
+// 30 s to finish. ready, if not nil, gets the address (port 0 resolved).
+// The page and the portal both run through it.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, ready func(addr string)) error {
 	srv := NewHTTPServer(h)
 	if ready != nil {
 		ready(ln.Addr().String())
