@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/xlsxeval/xlsxeval/internal/browsertest"
 	"github.com/xlsxeval/xlsxeval/portal"
 	"github.com/xlsxeval/xlsxeval/store/storetest"
 )
@@ -30,7 +31,7 @@ func TestBrowserRound(t *testing.T) {
 func browserRound(t *testing.T, dsn string) {
 	in, dl := files(t), t.TempDir()
 	e := newEnv(t, dsn, portal.Config{})
-	ctx, downloads := browserContext(t, dl)
+	ctx, downloads := browsertest.Start(t, dl, 120*time.Second)
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -70,7 +71,7 @@ func browserRound(t *testing.T, dsn string) {
 		t.Fatalf("round page:\n%s", s)
 	}
 	do("download links", chromedp.Click(chromedp.CSS("#links")))
-	link := links(t, string(waitDownload(t, downloads)))
+	link := links(t, string(browsertest.Wait(t, downloads)))
 
 	// 2. Unit A uploads a faulty form and sees ind.cap.
 	do("unit A", chromedp.Navigate(link[unitA]), chromedp.WaitVisible(chromedp.CSS(`tr[data-project="信息化运维项目"] a`)))

@@ -9,14 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/chromedp"
 
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/internal/roundfix"
@@ -168,79 +164,6 @@ func links(t *testing.T, csv string) map[string]string {
 		t.Fatalf("links: %q", csv)
 	}
 	return out
-}
-
-// chromium finds Debian's chromium; the browser test is skipped without
-// one unless XLSXEVAL_REQUIRE_CHROMIUM=1 (CI).
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("XLSXEVAL_REQUIRE_CHROMIUM") == "1" {
-		t.Fatal("chromium not found and XLSXEVAL_REQUIRE_CHROMIUM=1 (apt-get install -y chromium)")
-	}
-	t.Skip("chromium not installed")
-	return ""
-}
-
-// browserContext starts a headless Chromium with a throwaway profile that
-// saves downloads into dir, and reports each finished download's path.
-func browserContext(t *testing.T, dir string) (context.Context, <-chan string) {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	on := true
-	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan string, 8)
-	events := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
-	go func() {
-		for e, err := range events {
-			if err != nil {
-				return
-			}
-			if e.State == browser.DownloadProgressStateCompleted {
-				ch <- filepath.Join(dir, e.GUID)
-			}
-		}
-	}()
-	return ctx, ch
-}
-
-func waitDownload(t *testing.T, ch <-chan string) []byte {
-	t.Helper()
-	select {
-	case path := <-ch:
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	case <-time.After(30 * time.Second):
-		t.Fatal("no download")
-	}
-	return nil
 }
 
 // newMultipart writes a form with one file to b and returns its type.

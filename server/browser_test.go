@@ -3,97 +3,17 @@ package server
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/xlsxeval/xlsxeval/internal/browsertest"
 	"github.com/xuri/excelize/v2"
 )
-
-// chromium finds Debian's chromium (or another Chrome); the browser test
-// is skipped without one unless XLSXEVAL_REQUIRE_CHROMIUM=1 (CI).
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("XLSXEVAL_REQUIRE_CHROMIUM") == "1" {
-		t.Fatal("chromium not found and XLSXEVAL_REQUIRE_CHROMIUM=1 (apt-get install -y chromium)")
-	}
-	t.Skip("chromium not installed")
-	return ""
-}
-
-// browserContext starts a headless Chromium with a throwaway profile that
-// saves downloads into dir.
-func browserContext(t *testing.T, dir string) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1200, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	on := true
-	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
-
-// downloads reports each finished download's file (named by its GUID).
-func downloads(ctx context.Context, dir string) <-chan string {
-	ch := make(chan string, 8)
-	events := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
-	go func() {
-		for e, err := range events {
-			if err != nil {
-				return
-			}
-			if e.State == browser.DownloadProgressStateCompleted {
-				ch <- filepath.Join(dir, e.GUID)
-			}
-		}
-	}()
-	return ch
-}
-
-func waitDownload(t *testing.T, ch <-chan string) []byte {
-	t.Helper()
-	select {
-	case path := <-ch:
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	case <-time.After(30 * time.Second):
-		t.Fatal("no download")
-	}
-	return nil
-}
 
 // A person drops a faulty and a good workbook on the page, sees the
 // faulty one first with its findings and cells, and downloads its
@@ -106,8 +26,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 	os.WriteFile(good, books["seed2"], 0o644)
 	os.WriteFile(faulty, books["faulty"], 0o644)
 	_, ts := newTestServer(t, Config{Version: "e2e"})
-	ctx := browserContext(t, dl)
-	done := downloads(ctx, dl)
+	ctx, done := browsertest.Start(t, dl, 90*time.Second)
 
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/"),
@@ -149,12 +68,12 @@ func TestBrowserEndToEnd(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".file:first-child .dl-annotated"))); err != nil {
 		t.Fatal(err)
 	}
-	checkAnnotated(t, waitDownload(t, done))
+	checkAnnotated(t, browsertest.Wait(t, done))
 
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dl-summary"))); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := excelize.OpenReader(strings.NewReader(string(waitDownload(t, done))))
+	sum, err := excelize.OpenReader(strings.NewReader(string(browsertest.Wait(t, done))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +108,7 @@ func TestBrowserDownloadAllInParts(t *testing.T) {
 		paths = append(paths, p)
 	}
 	_, ts := newTestServer(t, Config{MaxFiles: 2})
-	ctx := browserContext(t, dl)
-	done := downloads(ctx, dl)
+	ctx, done := browsertest.Start(t, dl, 90*time.Second)
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS("#drop")),
@@ -208,7 +126,7 @@ func TestBrowserDownloadAllInParts(t *testing.T) {
 	}
 	books5 := 0
 	for i := 0; i < 3; i++ {
-		b := waitDownload(t, done)
+		b := browsertest.Wait(t, done)
 		if zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil && !bytes.Contains(b, []byte("[Content_Types].xml")) {
 			for _, f := range zr.File {
 				if strings.HasSuffix(f.Name, "-批注.xlsx") {
