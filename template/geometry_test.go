@@ -6,6 +6,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/layout"
+	"github.com/xuri/excelize/v2"
 )
 
 // A layout without what a form needs is refused with what it lacks,
@@ -43,5 +44,44 @@ func TestSeedGeometry(t *testing.T) {
 	}
 	if got := lay.Helper(0, helperNames[0]); got != "I13" {
 		t.Errorf("first helper at %s, want I13", got)
+	}
+}
+
+// TestFundsHeadFits: in every built-in layout the funds header row is tall
+// enough for each of its labels as it wraps in its column (四川's
+// 调整后预算数 was cut in print at a fixed 20 pt).
+func TestFundsHeadFits(t *testing.T) {
+	for _, l := range layout.Builtin() {
+		w, err := Blank(Options{Profile: formulas.Default(), Layout: l, Rows: 3})
+		if err != nil {
+			t.Fatal(l.Name, err)
+		}
+		fp := w.fps[0]
+		ref := fp.Fields["funds.label"]
+		if ref == "" {
+			continue
+		}
+		_, row, err := excelize.CellNameToCoordinates(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := w.File.GetRowHeight(fp.Sheet, row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, err := w.File.GetCols(fp.Sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := 2; c <= len(cols); c++ {
+			if row > len(cols[c-1]) || cols[c-1][row-1] == "" {
+				continue
+			}
+			name, _ := excelize.ColumnNumberToName(c)
+			cw, _ := w.File.GetColWidth(fp.Sheet, name)
+			if need := textHeight(cols[c-1][row-1], cw); h < need {
+				t.Errorf("%s: funds header %q in %s needs %.1f pt, row is %.1f", l.Name, cols[c-1][row-1], name, need, h)
+			}
+		}
 	}
 }

@@ -397,13 +397,18 @@ func (s *sheetWriter) funds() {
 	}
 	hr := g.fundsHead
 	s.box(Cell(1, hr), Cell(2, hr), s.text("funds.label", "项目资金")+" ("+s.w.Profile.AmountUnit+")", st.label)
+	height := 20.0
 	for _, k := range g.lay.Funds.Columns[1:] {
 		h := s.text("funds."+k, fundHeads[k])
 		if k == "rate" && len(g.lay.Spellings("funds.rate")) == 0 {
 			h += "(%)"
 		}
 		s.set(Cell(g.fund[k], hr), h, st.label)
+		// A region's longer header (调整后预算数, 执行率(B/A)) wraps in
+		// its column; the row must show every line.
+		height = max(height, textHeight(h, g.colWidth(g.fund[k])))
 	}
+	s.rowHeight(hr, height)
 	s.box(Cell(1, g.fundsHead+1), Cell(1, g.fundsHead+len(g.fundRows)), "", st.text)
 	// Typed amounts of the parts; the total row sums them.
 	amounts := [form.NumFunds][3]decimal.Decimal{}
