@@ -11,6 +11,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/layout"
 )
 
@@ -56,6 +57,7 @@ func NewChecker(checks []*Check, opt ReadOptions) *Checker {
 		ls = layout.Builtin()
 	}
 	opt.reader = formread.NewReader(ls, opt.Profile)
+	opt.splits = new(xlsx.Splits)
 	byLayout := map[string]*formulas.Profile{}
 	for _, l := range ls {
 		if len(l.Categories) > 0 {

@@ -52,6 +52,9 @@ type ReadOptions struct {
 
 	path   readPath         // which reader; tests compare them
 	reader *formread.Reader // of Layouts and Profile, built once by NewChecker; nil: built per read
+	// splits keeps shared formulas tokenised across the checker's reads
+	// (NewChecker; nil: each workbook tokenises its own).
+	splits *xlsx.Splits
 }
 
 // readerOf is the form reader of opt: a checker's, built once for a
@@ -175,7 +178,7 @@ func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error
 // readFast reads with internal/xlsx; any error means: read it with
 // excelize, which words the errors.
 func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, *xlsx.Book, error) {
-	xb, err := xlsx.OpenZip(zr, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells})
+	xb, err := xlsx.OpenZip(zr, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells, Splits: opt.splits})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -103,6 +103,35 @@ type scan struct {
 	inCell bool
 	c      pending
 	texts  arena // values and formulas kept, copied out of the XML
+	// masters are the shared formulas' first cells with a ref, by si.
+	masters map[int]master
+}
+
+type master struct {
+	col, row int
+	split    *Split
+}
+
+// sharedFormula is the formula of shared cell c whose own text is f: as
+// excelize, from the first cell (in sheet order) with a ref and this si.
+// A cell before that master is left to excelize, which looks ahead.
+func (sc *scan) sharedFormula(c *pending, f string) (string, error) {
+	m, ok := sc.masters[c.si]
+	if !ok {
+		if !c.master {
+			return "", unsupported("shared formula %d before its first cell", c.si)
+		}
+		s := sc.b.opt.Splits.Get(f)
+		if s == nil {
+			return "", unsupported("shared formula %q", f)
+		}
+		if sc.masters == nil {
+			sc.masters = map[int]master{}
+		}
+		m = master{c.col, c.row, s}
+		sc.masters[c.si] = m
+	}
+	return m.split.At(c.col-m.col, c.row-m.row), nil
 }
 
 // arena hands out strings copied into large chunks, one allocation for
@@ -138,6 +167,9 @@ type pending struct {
 	v, f            piece
 	hasF, hasIS     bool
 	is              item
+	// shared: the formula is shared (si); master: this cell has its ref.
+	shared, master bool
+	si             int
 }
 
 func (sc *scan) start(t xml.StartElement, stack []string) error {
@@ -167,7 +199,11 @@ func (sc *scan) start(t xml.StartElement, stack []string) error {
 		}
 		sc.c.hasF = true
 		if attr(t, "t") == "shared" && hasAttr(t, "si") {
-			return unsupported("shared formula") // excelize expands it
+			si, err := strconv.Atoi(attr(t, "si"))
+			if err != nil {
+				return unsupported("shared formula %q", attr(t, "si"))
+			}
+			sc.c.shared, sc.c.si, sc.c.master = true, si, attr(t, "ref") != ""
 		}
 	case parent == "c" && t.Name.Local == "v":
 		sc.c.v.reset() // excelize keeps the last <v>
@@ -252,6 +288,11 @@ func (sc *scan) endCell() error {
 		return err
 	}
 	formula := sc.texts.str(c.f.b)
+	if c.shared {
+		if formula, err = sc.sharedFormula(c, formula); err != nil {
+			return err
+		}
+	}
 	if raw != "" || c.hasF {
 		sc.sh.Cells = append(sc.sh.Cells, Cell{Row: c.row, Col: c.col, Raw: raw, Formula: formula})
 	}

@@ -6,7 +6,7 @@
 //
 // What it reads must equal what excelize reads, cell for cell, since
 // excelize remains the reference and the fallback. Whatever it cannot
-// read exactly as excelize would (a shared formula, a date or other
+// read exactly as excelize would (a shared formula before its first cell, a date or other
 // number format it does not reproduce, odd references or encodings) is
 // reported as ErrUnsupported, so the caller reads that workbook with
 // excelize instead.
@@ -36,6 +36,9 @@ type Options struct {
 	MaxUnzipSize int64 // bytes of all parts read, unpacked
 	MaxRows      int   // rows of one sheet
 	MaxCells     int   // cells of one sheet; shared strings of the workbook
+	// Splits keeps shared formulas' masters tokenised across workbooks
+	// (nil: each workbook tokenises its own).
+	Splits *Splits
 }
 
 // SheetInfo is one sheet of the workbook as listed in xl/workbook.xml.
