@@ -220,7 +220,11 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 			return nil, err
 		}
 		if vals, fs := byPath[zf.Name], formulasOf[zf.Name]; vals != nil || fs != nil {
-			b = patchCells(b, vals, fs)
+			var tags map[string]shareTag
+			if !w.noShare {
+				tags = sharedFormulas(fs, w.splits)
+			}
+			b = patchCells(b, vals, fs, tags)
 		}
 		if isSheet[zf.Name] {
 			b = withHeights(withDimension(b), heights[zf.Name])
@@ -254,8 +258,9 @@ const formulaStub = "0"
 
 // patchCells gives each formula cell of a sheet part, as excelize writes
 // it (<c r="D7" s="3"><f>…</f></c>, an old <v> replaced), its value from
-// vals and its formula from fs, when they have the cell.
-func patchCells(b []byte, vals map[string]any, fs map[string]string) []byte {
+// vals and its formula from fs, when they have the cell, written shared
+// as tags say.
+func patchCells(b []byte, vals map[string]any, fs map[string]string, tags map[string]shareTag) []byte {
 	var out []byte
 	last := 0
 	for i := 0; ; {
@@ -279,6 +284,7 @@ func patchCells(b []byte, vals map[string]any, fs map[string]string) []byte {
 		if hasF {
 			cell.f = appendEscaped(nil, f)
 		}
+		cell.share, cell.shared = tags[string(cell.ref)]
 		if out == nil {
 			out = make([]byte, 0, len(b)+len(vals)*16)
 		}
@@ -296,6 +302,8 @@ func patchCells(b []byte, vals map[string]any, fs map[string]string) []byte {
 type formulaCell struct {
 	ref, attrs, f []byte
 	n             int // bytes it spans
+	share         shareTag
+	shared        bool
 }
 
 // parseFormulaCell reads a formula cell at the start of b. Formula text is
@@ -354,9 +362,8 @@ func appendCell(out []byte, c formulaCell, v any, hasV bool) []byte {
 		out = append(out, c.ref...)
 		out = append(out, '"')
 		out = append(out, c.attrs...)
-		out = append(out, `><f>`...)
-		out = appendUnquoted(out, c.f)
-		return append(out, `</f></c>`...)
+		out = append(out, '>')
+		return append(appendFormula(out, c), `</c>`...)
 	}
 	attrs := bytes.Replace(c.attrs, []byte(` t="str"`), nil, 1)
 	var val []byte
@@ -379,11 +386,29 @@ func appendCell(out []byte, c formulaCell, v any, hasV bool) []byte {
 	out = append(out, c.ref...)
 	out = append(out, '"')
 	out = append(out, attrs...)
-	out = append(out, `><f>`...)
-	out = appendUnquoted(out, c.f)
-	out = append(out, `</f><v>`...)
+	out = append(out, '>')
+	out = appendFormula(out, c)
+	out = append(out, `<v>`...)
 	out = append(out, val...)
 	return append(out, `</v></c>`...)
+}
+
+// appendFormula writes c's <f>: whole, or as part of a shared formula,
+// whose other cells carry no text.
+func appendFormula(out []byte, c formulaCell) []byte {
+	if !c.shared {
+		out = append(out, `<f>`...)
+		return append(appendUnquoted(out, c.f), `</f>`...)
+	}
+	out = append(out, `<f t="shared" si="`...)
+	out = strconv.AppendInt(out, int64(c.share.si), 10)
+	if c.share.ref == "" {
+		return append(out, `"/>`...)
+	}
+	out = append(out, `" ref="`...)
+	out = append(out, c.share.ref...)
+	out = append(out, `">`...)
+	return append(appendUnquoted(out, c.f), `</f>`...)
 }
 
 // appendUnquoted appends escaped formula text f with each &#34; (how

@@ -48,7 +48,7 @@ func TestPatchCellsMatchesRegexp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.noCache = true
+	w.noCache, w.noShare = true, true
 	x, err := w.Bytes()
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestPatchCellsMatchesRegexp(t *testing.T) {
 		if len(part) == 0 {
 			t.Fatalf("no part for %s", sheet)
 		}
-		got, want := patchCells(part, vals, nil), regexpPatch(part, vals)
+		got, want := patchCells(part, vals, nil, nil), regexpPatch(part, vals)
 		if !bytes.Equal(got, want) {
 			t.Errorf("%s: patchCells differs from the regexp", sheet)
 		}
@@ -84,14 +84,14 @@ func TestPatchCellsMatchesRegexp(t *testing.T) {
 		`<c r="C1"><v>3</v></c><c r="D1"><f>1
 +2</f></c><c r="F1" s="1"><f>2</f></c><c r="G1"><f>IF(A1=&#34;&#34;,&#34;&lt;&#34;,1)</f></c></row>`)
 	vals := map[string]any{"A1": decimal.RequireFromString("17.50"), "B1": `<&>"`, "C1": "x", "D1": "y", "E1": "z", "F1": decimal.Zero, "G1": "<"}
-	if got, want := patchCells(odd, vals, nil), regexpPatch(odd, vals); !bytes.Equal(got, want) {
+	if got, want := patchCells(odd, vals, nil, nil), regexpPatch(odd, vals); !bytes.Equal(got, want) {
 		t.Errorf("odd cells:\n got %s\nwant %s", got, want)
 	}
 	// A cell with more than a value after its formula is left alone, and the
 	// next cell still gets its value (the regexp ran on into it).
 	tail := []byte(`<c r="E1"><f>1</f><v>2</v><x/></c><c r="F1" s="1"><f>2</f></c>`)
 	want := `<c r="E1"><f>1</f><v>2</v><x/></c><c r="F1" s="1"><f>2</f><v>0</v></c>`
-	if got := patchCells(tail, vals, nil); string(got) != want {
+	if got := patchCells(tail, vals, nil, nil); string(got) != want {
 		t.Errorf("tail: got %s, want %s", got, want)
 	}
 	if patched < 100 {

@@ -11,6 +11,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/layout"
 )
 
@@ -37,6 +38,9 @@ type Workbook struct {
 	// noCache leaves formula cells without values (tests: proves that
 	// LibreOffice computes what it shows).
 	noCache bool
+	// noShare writes every formula whole (tests: the parts as before
+	// shared formulas, to compare patchCells with how it used to work).
+	noShare bool
 	// SignKey, when set, signs every form (see seal.go).
 	SignKey integrity.Key
 	sealed  map[string]*sealed
@@ -48,6 +52,8 @@ type Workbook struct {
 	// rowTmpl are the helper formulas of an indicator row rendered once,
 	// shared by the workbooks of one spec (see rowFormulas).
 	rowTmpl *rowTemplates
+	// splits are the shared formulas' masters tokenised, shared like rowTmpl.
+	splits *xlsx.Splits
 	// used records, by sheet, every formula and conditional format
 	// written: which rule over which cells.
 	used map[string][]ruleUse
@@ -72,12 +78,14 @@ func NewWorkbook(p *formulas.Profile) (*Workbook, error) {
 // rendered is what the workbooks of one spec share, rendered once for
 // its profile: the rules and the helper formulas of an indicator row.
 type rendered struct {
-	rules map[string]formulas.Expr
-	rows  *rowTemplates
+	rules  map[string]formulas.Expr
+	rows   *rowTemplates
+	splits *xlsx.Splits
 }
 
 func newRendered(p *formulas.Profile) *rendered {
-	return &rendered{rules: formulas.Rules(p), rows: &rowTemplates{byGeometry: map[*geometry]map[string]string{}}}
+	return &rendered{rules: formulas.Rules(p), rows: &rowTemplates{byGeometry: map[*geometry]map[string]string{}},
+		splits: new(xlsx.Splits)}
 }
 
 // rowTemplates are, by geometry, the helper formulas of an indicator
@@ -104,7 +112,7 @@ func newWorkbook(p *formulas.Profile, r *rendered) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: r.rules, rowTmpl: r.rows,
+	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: r.rules, rowTmpl: r.rows, splits: r.splits,
 		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{},
 		formulas: map[string]map[string]string{}}, nil
 }
