@@ -98,7 +98,7 @@ func TestTamperLibreOffice(t *testing.T) {
 	b = editPart(t, b, sheet, "", func(x string) string {
 		x = setCell(t, x, lay.Ref("ind.1.target"), inlineStr("≥5.00(项)"))
 		x = setCell(t, x, lay.Ref("ind.2.weight"), `><v>8</v></c>`)
-		x = setCell(t, x, lay.Ref("funds.0.rate"), `><v>100</v></c>`)
+		x = setCell(t, x, lay.Ref("funds.1.rate"), `><v>100</v></c>`)
 		x = regexp.MustCompile(`<sheetProtection[^>]*/>|<sheetProtection[^>]*>.*?</sheetProtection>`).ReplaceAllString(x, "")
 		return insertRow(x, lay.IndRow(5))
 	})
@@ -133,7 +133,7 @@ func TestTamperLibreOffice(t *testing.T) {
 		}
 		findingsMatch(t, "tampered, re-saved by LibreOffice", tpl, []want{
 			{"tpl.protection", "", ""},
-			{"tpl.formula", lay.Ref("funds.0.rate"), ""},
+			{"tpl.formula", lay.Ref("funds.1.rate"), ""},
 			{"tpl.changed", lay.Ref("ind.1.target"), "≥10.00(项)"},
 			{"tpl.changed", lay.Ref("ind.2.weight"), "5"},
 			{"tpl.changed", fmt.Sprintf("C%d", lay.IndRow(5)), ""},

@@ -268,8 +268,18 @@ func TestTamperCaughtAtCell(t *testing.T) {
 			return setCell(t, x, ref("funds.1.budget"), `><v>20</v></c>`)
 		}, []want{{"tpl.changed", ref("funds.1.budget"), "17.52"}}},
 		{"formula replaced by a constant", func(x string) string {
+			return setCell(t, x, ref("funds.1.rate"), `><v>100</v></c>`)
+		}, []want{{"tpl.formula", ref("funds.1.rate"), "=ROUND(IF(D7=0,0,E7/D7*100),2)"}}},
+		// The rates are one shared formula written in G6: replacing that
+		// cell takes the formula from the others too.
+		{"shared formula's first cell replaced", func(x string) string {
 			return setCell(t, x, ref("funds.0.rate"), `><v>100</v></c>`)
-		}, []want{{"tpl.formula", ref("funds.0.rate"), "=ROUND(IF(D6=0,0,E6/D6*100),2)"}}},
+		}, []want{
+			{"tpl.formula", ref("funds.0.rate"), "=ROUND(IF(D6=0,0,E6/D6*100),2)"},
+			{"tpl.formula", ref("funds.1.rate"), "=ROUND(IF(D7=0,0,E7/D7*100),2)"},
+			{"tpl.formula", ref("funds.2.rate"), "=ROUND(IF(D8=0,0,E8/D8*100),2)"},
+			{"tpl.formula", ref("funds.3.rate"), "=ROUND(IF(D9=0,0,E9/D9*100),2)"},
+		}},
 		{"total formula altered", func(x string) string {
 			tr := lay.TotalRow()
 			return strings.Replace(x, fmt.Sprintf("G%d:G%d)", lay.IndRow(0), tr-1), fmt.Sprintf("G%d:G%d)", lay.IndRow(0), tr-2), 1)

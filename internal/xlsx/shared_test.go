@@ -104,13 +104,25 @@ func TestSharedFormulasBlocks(t *testing.T) {
 	}
 }
 
+// A cell before its master gets the master found later, as excelize
+// looks over all rows; one with no master has no formula.
+func TestSharedFormulasOrphans(t *testing.T) {
+	for name, rows := range map[string]string{
+		"before its master": `<row r="1"><c r="B1"><f t="shared" si="0"/></c><c r="C1"><f t="shared" si="0"/><v>2</v></c></row>` +
+			`<row r="2"><c r="B2"><f t="shared" ref="B1:C2" si="0">A1+A2</f></c><c r="C2"><f t="shared" si="0"/></c></row>`,
+		"no master": `<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" si="0"/><v>1</v></c></row>` +
+			`<row r="2"><c r="B2"><f t="shared" si="1" ref="B2:B3">A2</f></c></row><row r="3"><c r="B3"><f t="shared" si="1"/></c></row>`,
+	} {
+		if n := same(t, withSheetXML(t, rows)); n != 1 {
+			t.Errorf("%s: read %d sheets here, want 1", name, n)
+		}
+	}
+}
+
 // What this reader cannot expand as excelize does is left to excelize.
 func TestSharedFormulasUnsupported(t *testing.T) {
 	for name, rows := range map[string]string{
-		"before its master": `<row r="1"><c r="B1"><f t="shared" si="0"/></c></row>` +
-			`<row r="2"><c r="B2"><f t="shared" ref="B1:B2" si="0">A1</f></c></row>`,
-		"no master": `<row r="1"><c r="B1"><f t="shared" si="0"/></c></row>`,
-		"bad si":    `<row r="1"><c r="B1"><f t="shared" ref="B1" si="x">A1</f></c></row>`,
+		"bad si": `<row r="1"><c r="B1"><f t="shared" ref="B1" si="x">A1</f></c></row>`,
 	} {
 		data := withSheetXML(t, rows)
 		b, err := Open(bytes.NewReader(data), int64(len(data)), Options{})

@@ -82,6 +82,7 @@ func (b *Book) Sheet(name string) (*Sheet, error) {
 	if err := sc.flush(); err != nil {
 		return nil, err
 	}
+	sc.adopt()
 	if overlap(sc.sh.Merges) {
 		return nil, unsupported("overlapping merged ranges") // excelize joins them
 	}
@@ -105,6 +106,7 @@ type scan struct {
 	texts  arena // values and formulas kept, copied out of the XML
 	// masters are the shared formulas' first cells with a ref, by si.
 	masters map[int]master
+	orphans []orphan
 }
 
 type master struct {
@@ -114,13 +116,10 @@ type master struct {
 
 // sharedFormula is the formula of shared cell c whose own text is f: as
 // excelize, from the first cell (in sheet order) with a ref and this si.
-// A cell before that master is left to excelize, which looks ahead.
+// A cell before that master waits for the end of the sheet (orphans).
 func (sc *scan) sharedFormula(c *pending, f string) (string, error) {
 	m, ok := sc.masters[c.si]
-	if !ok {
-		if !c.master {
-			return "", unsupported("shared formula %d before its first cell", c.si)
-		}
+	if !ok && c.master {
 		s := sc.b.opt.Splits.Get(f)
 		if s == nil {
 			return "", unsupported("shared formula %q", f)
@@ -128,10 +127,29 @@ func (sc *scan) sharedFormula(c *pending, f string) (string, error) {
 		if sc.masters == nil {
 			sc.masters = map[int]master{}
 		}
-		m = master{c.col, c.row, s}
+		m, ok = master{c.col, c.row, s}, true
 		sc.masters[c.si] = m
 	}
+	if !ok {
+		sc.orphans = append(sc.orphans, orphan{len(sc.sh.Cells), c.si})
+		return "", nil
+	}
 	return m.split.At(c.col-m.col, c.row-m.row), nil
+}
+
+// orphan is a shared cell read before any master of its si: Cells[cell].
+type orphan struct{ cell, si int }
+
+// adopt gives the orphans their formulas once the whole sheet is read:
+// excelize looks the master up over all rows, and a cell with none has
+// no formula.
+func (sc *scan) adopt() {
+	for _, o := range sc.orphans {
+		if m, ok := sc.masters[o.si]; ok {
+			c := &sc.sh.Cells[o.cell]
+			c.Formula = m.split.At(c.Col-m.col, c.Row-m.row)
+		}
+	}
 }
 
 // arena hands out strings copied into large chunks, one allocation for

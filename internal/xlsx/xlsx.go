@@ -6,7 +6,7 @@
 //
 // What it reads must equal what excelize reads, cell for cell, since
 // excelize remains the reference and the fallback. Whatever it cannot
-// read exactly as excelize would (a shared formula before its first cell, a date or other
+// read exactly as excelize would (a date or other
 // number format it does not reproduce, odd references or encodings) is
 // reported as ErrUnsupported, so the caller reads that workbook with
 // excelize instead.
