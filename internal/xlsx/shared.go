@@ -46,13 +46,64 @@ func SplitFormula(f string) *Split {
 
 // At is the formula of the cell dCol columns and dRow rows from the master.
 func (s *Split) At(dCol, dRow int) string {
-	var b strings.Builder
-	for i, r := range s.Refs {
-		b.WriteString(s.Text[i])
-		b.WriteString(shiftCell(r, dCol, dRow))
+	n := len(s.Refs) * 2
+	for _, t := range s.Text {
+		n += len(t)
 	}
-	b.WriteString(s.Text[len(s.Text)-1])
-	return b.String()
+	for _, r := range s.Refs {
+		n += len(r)
+	}
+	b := make([]byte, 0, n)
+	for i, r := range s.Refs {
+		b = append(b, s.Text[i]...)
+		b = appendShifted(b, r, dCol, dRow)
+	}
+	b = append(b, s.Text[len(s.Text)-1]...)
+	return string(b)
+}
+
+// appendShifted appends shiftCell(ref, dCol, dRow); a plain reference
+// ("I14": capitals, a row without leading zeros, staying on the sheet)
+// without going through excelize's parsing.
+func appendShifted(b []byte, ref string, dCol, dRow int) []byte {
+	col, row, ok := plainRef(ref)
+	if !ok || col+dCol < 1 || col+dCol > excelize.MaxColumns || row+dRow < 1 || row+dRow > excelize.TotalRows {
+		return append(b, shiftCell(ref, dCol, dRow)...)
+	}
+	b = appendColumn(b, col+dCol)
+	return strconv.AppendInt(b, int64(row+dRow), 10)
+}
+
+// plainRef reads a relative reference of capitals and digits, 1-based.
+func plainRef(ref string) (col, row int, ok bool) {
+	i := 0
+	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
+		if col = col*26 + int(ref[i]-'A'+1); i >= 3 {
+			return 0, 0, false
+		}
+	}
+	if i == 0 || i == len(ref) || ref[i] == '0' || len(ref)-i > 7 {
+		return 0, 0, false
+	}
+	for _, ch := range ref[i:] {
+		if ch < '0' || ch > '9' {
+			return 0, 0, false
+		}
+		row = row*10 + int(ch-'0')
+	}
+	return col, row, col <= excelize.MaxColumns && row <= excelize.TotalRows
+}
+
+func appendColumn(b []byte, col int) []byte {
+	var buf [3]byte
+	i := len(buf)
+	for col > 0 {
+		col--
+		i--
+		buf[i] = byte('A' + col%26)
+		col /= 26
+	}
+	return append(b, buf[i:]...)
 }
 
 // shiftCell is excelize's shiftCell (cell.go): a reference or range moved
@@ -101,13 +152,47 @@ type Splits struct {
 	mu    sync.Mutex
 	m     map[string]*Split
 	bytes int
+	// at are formulas already moved, by master and offset: a batch of
+	// forms from one template asks for the same cells again and again.
+	at map[moved]string
 }
 
-// Bounds of a Splits: past them new masters are split but not kept.
+type moved struct {
+	s          *Split
+	dCol, dRow int
+}
+
+// Bounds of a Splits: past them new masters are split, and formulas
+// moved, but not kept.
 const (
 	maxSplits     = 4096
-	maxSplitBytes = 16 << 20
+	maxSplitBytes = 32 << 20 // masters and moved formulas together
 )
+
+// At is s.At(dCol, dRow), kept for the next time it is asked.
+func (c *Splits) At(s *Split, dCol, dRow int) string {
+	if c == nil {
+		return s.At(dCol, dRow)
+	}
+	k := moved{s, dCol, dRow}
+	c.mu.Lock()
+	f, ok := c.at[k]
+	c.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = s.At(dCol, dRow)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at == nil {
+		c.at = map[moved]string{}
+	}
+	if c.bytes+len(f) <= maxSplitBytes {
+		c.at[k] = f
+		c.bytes += len(f)
+	}
+	return f
+}
 
 // Get splits f, or returns it split before (nil as SplitFormula). A nil
 // Splits keeps nothing.

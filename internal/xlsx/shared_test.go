@@ -156,3 +156,21 @@ func TestSplits(t *testing.T) {
 		t.Error("nil Splits or NUL")
 	}
 }
+
+// The shortcut for plain references moves them as excelize's shiftCell.
+func TestAppendShifted(t *testing.T) {
+	refs := []string{"A1", "I14", "Z9", "AA10", "XFD1", "XFC1048576", "A1048576", "AAA1", "XFE1", "a1",
+		"A01", "A0", "A", "1", "$A1", "A$1", "A1:B2", "ABCD1", "A12345678", "Sheet1!A1", "TRUE"}
+	for _, r := range refs {
+		for _, d := range [][2]int{{0, 0}, {0, 1}, {1, 0}, {-1, -1}, {0, -1}, {2, 11}, {0, 1048575}, {16383, 0}} {
+			if got, want := string(appendShifted(nil, r, d[0], d[1])), shiftCell(r, d[0], d[1]); got != want {
+				t.Errorf("%s by %v: %q, shiftCell %q", r, d, got, want)
+			}
+		}
+	}
+	var c Splits
+	s := c.Get("I14*2")
+	if c.At(s, 0, 3) != "I17*2" || c.At(s, 0, 3) != s.At(0, 3) || len(c.at) != 1 {
+		t.Errorf("kept %v", c.at)
+	}
+}

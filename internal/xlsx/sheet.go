@@ -134,7 +134,7 @@ func (sc *scan) sharedFormula(c *pending, f string) (string, error) {
 		sc.orphans = append(sc.orphans, orphan{len(sc.sh.Cells), c.si})
 		return "", nil
 	}
-	return m.split.At(c.col-m.col, c.row-m.row), nil
+	return sc.b.opt.Splits.At(m.split, c.col-m.col, c.row-m.row), nil
 }
 
 // orphan is a shared cell read before any master of its si: Cells[cell].
@@ -147,7 +147,7 @@ func (sc *scan) adopt() {
 	for _, o := range sc.orphans {
 		if m, ok := sc.masters[o.si]; ok {
 			c := &sc.sh.Cells[o.cell]
-			c.Formula = m.split.At(c.Col-m.col, c.Row-m.row)
+			c.Formula = sc.b.opt.Splits.At(m.split, c.Col-m.col, c.Row-m.row)
 		}
 	}
 }
