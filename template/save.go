@@ -281,10 +281,10 @@ func patchCells(b []byte, vals map[string]any, fs map[string]string, tags map[st
 		if !ok && !hasF {
 			continue
 		}
-		if hasF {
-			cell.f = appendEscaped(nil, f)
-		}
 		cell.share, cell.shared = tags[string(cell.ref)]
+		if hasF && (!cell.shared || cell.share.ref != "") {
+			cell.f = appendEscaped(nil, f) // the others of a shared formula carry none
+		}
 		if out == nil {
 			out = make([]byte, 0, len(b)+len(vals)*16)
 		}

@@ -23,7 +23,8 @@ type shareTag struct {
 // reference), each column's runs of consecutive rows whose formulas are
 // the first's moved down a row at a time, as readers expand a shared
 // formula: xlsx.Split is excelize's expansion, which the checker's reader
-// reproduces. A run whose expansion would differ in any cell by a single
+// reproduces; splits keeps what it moved for the next workbook of a spec,
+// whose cells ask the same. A run whose expansion would differ in any cell by a single
 // character, the first included, is not shared.
 func sharedFormulas(fs map[string]string, splits *xlsx.Splits) map[string]shareTag {
 	byCol := map[int][]int{}
@@ -72,7 +73,7 @@ func run(fs map[string]string, col int, rows []int, splits *xlsx.Splits) int {
 		return 0
 	}
 	n := 1
-	for n < len(rows) && rows[n] == rows[0]+n && s.At(0, n) == fs[Cell(col, rows[n])] {
+	for n < len(rows) && rows[n] == rows[0]+n && splits.At(s, 0, n) == fs[Cell(col, rows[n])] {
 		n++
 	}
 	return n
