@@ -3,6 +3,7 @@
 package soffice
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -94,10 +95,25 @@ func NeedUNO(t testing.TB) {
 
 // RunUNO starts a headless LibreOffice listening on a private pipe, runs
 // the Python script with the pipe's name and args, and stops the
-// LibreOffice it started. The script's output is returned.
+// LibreOffice it started. The script's output is returned. The UNO bridge
+// now and then crashes the interpreter (a signal, seen under load): that
+// run is repeated once with a fresh LibreOffice; a script that fails is
+// not.
 func RunUNO(script string, args ...string) ([]byte, error) {
 	mu.Lock()
 	defer mu.Unlock()
+	out, err := runUNO(script, args...)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == -1 { // killed by a signal
+		out, err = runUNO(script, args...)
+	}
+	if err != nil {
+		return out, fmt.Errorf("%s: %w: %s", filepath.Base(script), err, out)
+	}
+	return out, nil
+}
+
+func runUNO(script string, args ...string) ([]byte, error) {
 	prof, err := os.MkdirTemp("", "xlsxeval-lo-")
 	if err != nil {
 		return nil, err
@@ -118,8 +134,5 @@ func RunUNO(script string, args ...string) ([]byte, error) {
 		lo.Process.Kill()
 		<-done
 	}
-	if err != nil {
-		return out, fmt.Errorf("%s: %v: %s", filepath.Base(script), err, out)
-	}
-	return out, nil
+	return out, err
 }
