@@ -163,11 +163,27 @@ type indRow struct {
 	av    formulas.Value
 	tErr  error
 	aErr  error
-	// k is formulas.Kind of the row, and capped its formulas.CapShown,
-	// each evaluated once for all the checks that ask (they build and
-	// walk an expression tree).
-	k      int
-	capped *capMemo
+	// k is formulas.Kind of the row, capped its formulas.CapShown and
+	// inRange its ind.range, each evaluated once for all the checks that
+	// ask.
+	k       int
+	capped  *capMemo
+	inRange bool
+	x       *rowExprs
+	// env is rowEnv and kind: what capEnv binds, built once.
+	env formulas.Env
+}
+
+// rowExprs are the rules evaluated per indicator row, built once per form
+// rather than once per row and check (building one parses its literals).
+type rowExprs struct {
+	kind, capShown, overCap, levelFloor formulas.Expr
+	score                               formulas.Bounds
+}
+
+func newRowExprs(p *formulas.Profile) *rowExprs {
+	return &rowExprs{kind: formulas.Kind(), capShown: formulas.CapShown(p), overCap: formulas.OverCap(),
+		levelFloor: formulas.LevelFloor(), score: formulas.ScoreBounds()}
 }
 
 // capMemo is a row's cap, once computed.
@@ -225,18 +241,23 @@ func newCalc(f *form.Form, p *formulas.Profile) *calc {
 }
 
 func (c *calc) readRows() {
+	x := newRowExprs(c.p)
+	c.rows = make([]indRow, 0, len(c.f.Indicators))
 	for i := range c.f.Indicators {
 		ind := &c.f.Indicators[i]
 		// A row stating it does not apply (/ as target and actual) with no
 		// weight or score counts like a spare row.
-		r := indRow{Indicator: ind, blank: blankRow(ind) || ind.NA && ind.Weight.Empty() && ind.Score.Empty()}
+		r := indRow{Indicator: ind, x: x, blank: blankRow(ind) || ind.NA && ind.Weight.Empty() && ind.Score.Empty()}
 		r.na = c.p.Rescale && notApplicable(ind)
 		r.tv, r.tErr = formulas.Parse(cellText(ind.Target))
 		r.av, r.aErr = formulas.Parse(cellText(ind.Actual))
 		if r.tErr == nil && r.tv.Bare {
 			r.tv.Op = bareOp(ind)
 		}
+		r.env = r.rowEnv()
 		r.k = r.evalKind()
+		r.env["kind"] = formulas.Num(decimal.NewFromInt(int64(r.k)))
+		r.inRange = r.evalInRange()
 		c.rows = append(c.rows, r)
 	}
 }

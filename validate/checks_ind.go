@@ -38,10 +38,13 @@ func (r *indRow) rowEnv() formulas.Env {
 		}
 		return formulas.Num(*v.Num)
 	}
-	env := formulas.Env{"t_err": formulas.Bool(r.tErr != nil), "a_err": formulas.Bool(r.aErr != nil),
-		"t_num": num(r.tv), "a_num": num(r.av), "op": formulas.Num(decimal.NewFromInt(int64(r.tv.Op))),
-		"t_unit": formulas.StrVal(formulas.CanonUnit(r.tv.Unit)), "a_unit": formulas.StrVal(formulas.CanonUnit(r.av.Unit)),
-		"lvl": formulas.Num(decimal.NewFromInt(int64(r.level()))), "w": formulas.StrVal("")}
+	env := make(formulas.Env, 12) // room for capEnv's kind: no regrowth
+	env["t_err"], env["a_err"] = formulas.Bool(r.tErr != nil), formulas.Bool(r.aErr != nil)
+	env["t_num"], env["a_num"] = num(r.tv), num(r.av)
+	env["op"] = formulas.Num(decimal.NewFromInt(int64(r.tv.Op)))
+	env["t_unit"], env["a_unit"] = formulas.StrVal(formulas.CanonUnit(r.tv.Unit)), formulas.StrVal(formulas.CanonUnit(r.av.Unit))
+	env["lvl"] = formulas.Num(decimal.NewFromInt(int64(r.level())))
+	env["w"] = formulas.StrVal("")
 	if r.Weight.Num != nil {
 		env["w"] = formulas.Num(*r.Weight.Num)
 	}
@@ -51,9 +54,9 @@ func (r *indRow) rowEnv() formulas.Env {
 // kind classifies how r's completion is judged (formulas.Kind).
 func (r *indRow) kind() int { return r.k }
 
-// evalKind evaluates formulas.Kind for r; readRows does, once.
+// evalKind evaluates formulas.Kind for r over r.env; readRows does, once.
 func (r *indRow) evalKind() int {
-	v, err := formulas.Kind().Eval(r.rowEnv())
+	v, err := r.x.kind.Eval(r.env)
 	if err != nil || !v.IsNum() {
 		return kindNone
 	}
@@ -70,16 +73,17 @@ func (r *indRow) capEnv() (formulas.Env, bool) {
 	if k == kindNone || r.Weight.Num == nil {
 		return nil, false
 	}
-	env := r.rowEnv()
-	env["kind"] = formulas.Num(decimal.NewFromInt(int64(k)))
-	return env, true
+	return r.env, true
 }
 
 // scoreInRange reports whether r's score and weight are numbers with
 // 0 ≤ score ≤ weight (ind.range reports the rest).
-func (r *indRow) scoreInRange() bool {
+func (r *indRow) scoreInRange() bool { return r.inRange }
+
+// evalInRange evaluates scoreInRange; readRows does, once.
+func (r *indRow) evalInRange() bool {
 	s, w := r.Score.Num, r.Weight.Num
-	return s != nil && w != nil && formulas.ScoreBounds().Holds(formulas.Num(*s), formulas.Env{"w": formulas.Num(*w)})
+	return s != nil && w != nil && r.x.score.Holds(formulas.Num(*s), formulas.Env{"w": formulas.Num(*w)})
 }
 
 // capOf evaluates ind.cap for r: the cap as the template's sheet shows
@@ -97,7 +101,7 @@ func (r *indRow) evalCap(p *formulas.Profile) (decimal.Decimal, bool) {
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	v, err := formulas.CapShown(p).Eval(env)
+	v, err := r.x.capShown.Eval(env)
 	if err != nil || !v.IsNum() {
 		return decimal.Decimal{}, false
 	}
@@ -107,7 +111,7 @@ func (r *indRow) evalCap(p *formulas.Profile) (decimal.Decimal, bool) {
 // overCap reports whether r's score is above cap (formulas.OverCap, the
 // sheet's red mark).
 func (r *indRow) overCap(cap decimal.Decimal) bool {
-	v, err := formulas.OverCap().Eval(formulas.Env{"score": formulas.Num(*r.Score.Num), "cap": formulas.Num(cap)})
+	v, err := r.x.overCap.Eval(formulas.Env{"score": formulas.Num(*r.Score.Num), "cap": formulas.Num(cap)})
 	return err == nil && v.True()
 }
 
@@ -230,7 +234,7 @@ var indBand = &Check{
 				return
 			}
 			env, _ := r.capEnv()
-			v, err := formulas.LevelFloor().Eval(env)
+			v, err := r.x.levelFloor.Eval(env)
 			if err != nil || !r.Score.Num.LessThan(v.Num.Lo) {
 				return
 			}
