@@ -82,7 +82,8 @@ func fieldText(c *form.Cell) string {
 // sheets, a hand-written package, generated templates filled in (with and
 // without their fingerprint), the samples, the faulty example, and the
 // same again as LibreOffice saves them. The fast reader must read most of
-// them, and whatever it reads must equal excelize's reading.
+// them (those with shared formulas all), and whatever it reads must
+// equal excelize's reading.
 func TestFastMatchesExcelize(t *testing.T) {
 	dir := t.TempDir()
 	var paths []string
@@ -112,7 +113,8 @@ func TestFastMatchesExcelize(t *testing.T) {
 	shared := excelize.STCellFormulaTypeShared
 	ref := "Z1:Z5"
 	odd.must(odd.f.SetCellFormula("Sheet1", "Z1", "A1*2", excelize.FormulaOpts{Type: &shared, Ref: &ref}))
-	paths = append(paths, writeBook(t, odd, "odd.xlsx"))
+	oddPath := writeBook(t, odd, "odd.xlsx")
+	paths = append(paths, oddPath)
 	// a package no spreadsheet program wrote
 	raw := newRaw()
 	buildBook(raw, "表一", book1, variant{})
@@ -121,13 +123,14 @@ func TestFastMatchesExcelize(t *testing.T) {
 	hand := filepath.Join(dir, "hand.xlsx")
 	raw.save(t, hand)
 	paths = append(paths, hand)
-	paths = append(paths, templateBooks(t, dir)...)
+	tpls := templateBooks(t, dir) // written with shared formulas
+	paths = append(paths, tpls...)
 	samples, _ := filepath.Glob("../samples/*.xlsx")
 	faulty, _ := filepath.Glob("../examples/faulty/*.xlsx")
 	paths = append(append(paths, samples...), faulty...)
 	if soffice.Path() != "" {
 		lo := filepath.Join(dir, "lo")
-		for _, p := range []string{paths[0], paths[len(paths)-1], hand} {
+		for _, p := range []string{paths[0], paths[len(paths)-1], hand, tpls[0]} {
 			out, err := soffice.Convert(p, lo, "xlsx")
 			if err != nil {
 				t.Fatal(err)
@@ -136,9 +139,15 @@ func TestFastMatchesExcelize(t *testing.T) {
 		}
 	}
 	fast := 0
+	mustFast := map[string]bool{oddPath: true}
+	for _, p := range tpls {
+		mustFast[p] = true
+	}
 	for _, p := range paths {
 		if sameBooks(t, p) {
 			fast++
+		} else if mustFast[p] {
+			t.Errorf("%s: shared formulas sent it to excelize", filepath.Base(p))
 		}
 	}
 	t.Logf("%d of %d workbooks read by internal/xlsx", fast, len(paths))
