@@ -26,7 +26,7 @@ func Checks() []*Check {
 		formEmpty,
 		fundsSum, fundsRate, fundsScore, fundsOver, fundsMissing, fundsWeight,
 		indRange, indCap, indBelow, indBand, indReason, indCategory, indUnit, indParse, indMissing, indLevel, indOp,
-		weightsSum, l1Weight, totalSum, totalGrade, totalMissing, headMissing, cacheStale,
+		weightsSum, weightsL1, l1Weight, totalSum, totalGrade, totalMissing, headMissing, cacheStale,
 		tplChanged, tplFormula, tplSignature, tplProtection,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })

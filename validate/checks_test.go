@@ -280,6 +280,12 @@ func faults() []fault {
 		{name: "per-一级 weights", seed: seed1, prof: func(p *formulas.Profile) {
 			p.L1Weights = map[string]decimal.Decimal{"成本指标": decimal.NewFromInt(20), "产出指标": decimal.NewFromInt(40)}
 		}, code: "l1.weight", cell: "A13", sev: Error, exp: "20.00"},
+		{name: "一级 states a weight its rows do not add up to", seed: seed1, fn: func(f *form.Form) {
+			set(&ind(f, 0).L1, "成本指标(15分)")
+		}, code: "weights.l1", cell: "A13", sev: Error, exp: "15.00"},
+		{name: "一级 weight stated by a newline and full-width brackets", seed: seed1, fn: func(f *form.Form) {
+			set(&ind(f, 0).L1, "成本指标\n（25分）")
+		}, code: "weights.l1", cell: "A13", sev: Error, exp: "25.00"},
 		{name: "total wrong", seed: seed1, fn: func(f *form.Form) { set(&f.TotalScore, "97.99") },
 			code: "total.sum", cell: "G25", sev: Error, exp: "98.99"},
 		{name: "total off by one in the last digit", seed: seed1, fn: func(f *form.Form) { set(&f.TotalScore, "99.00") },

@@ -94,8 +94,10 @@ func yinchuan(t *testing.T, path string) {
 	// ind.reason: four scores below their 参考分值 with no reason, as
 	// published. total.sum and weights.sum: the 满意度 row (10分) is past the
 	// end of the copy, so the scores add up to 84 of weights 90. (Even with
-	// its full 10 the published scores add up to 94, not 98.)
-	want := []string{"ind.reason@G15", "ind.reason@G23", "ind.reason@G30", "ind.reason@G33", "total.sum@B5", "weights.sum@B5"}
+	// its full 10 the published scores add up to 94, not 98.) weights.l1:
+	// that row is 项目效益's (35分), whose rows in the copy weigh 25; the
+	// other 一级 state what their rows add up to.
+	want := []string{"ind.reason@G15", "ind.reason@G23", "ind.reason@G30", "ind.reason@G33", "total.sum@B5", "weights.l1@A28", "weights.sum@B5"}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors\n got  %v\n want %v", got, want)
 		for _, f := range fr.Findings {

@@ -177,6 +177,8 @@ func e2eFaults() []e2eFault {
 			p.L1Weights = map[string]decimal.Decimal{"成本指标": decimal.NewFromInt(10), "产出指标": decimal.NewFromInt(40)}
 		}, edits: []bookEdit{fig("ind.0.weight", "5.00"), fig("ind.0.score", "5.00"), fig("ind.6.weight", "15.00"), fig("ind.6.score", "15.00")},
 			code: "l1.weight", key: "ind.0.l1", cell: "A13", sev: Error, exp: "10.00"},
+		{name: "一级 states 15 points over rows of 10", book: book1, edits: []bookEdit{txt("ind.0.l1", "成本指标（15分）")},
+			code: "weights.l1", key: "ind.0.l1", cell: "A13", sev: Error, exp: "15.00"},
 		{name: "total wrong", book: book1, edits: []bookEdit{fig("total.score", "97.99")},
 			code: "total.sum", key: "total.score", cell: "G25", sev: Error, exp: "98.99"},
 		{name: "total off by one in the last digit", book: book1, edits: []bookEdit{fig("total.score", "99.00")},

@@ -248,12 +248,27 @@ func (b *builder) label(l string) string {
 		"年度资金总额:": "年度资金总额：", "其中:当年财政拨款": "其中：当年财政拨款", "执行率(%)": "执行率（%）",
 		"年初预算数": "年初 预算数", "预期目标": "预 期 目 标", "一级指标": "一级 指标",
 		"年度指标值": "年度指标值（目标值）", "总分": "总　分", "评分等级": "评分等级：",
-		"产出指标": "产出指标（50分）", "效益指标": "效益指标(30分)", "满意度指标": "满意度指标 (10分)",
 	}
 	if s, ok := noisy[l]; ok {
 		return s
 	}
 	return l
+}
+
+// l1Label is the 一级 cell of the run of indicators from i: noisy, the
+// last (满意度指标, which no fault re-weighs) with the weight its rows add
+// up to in a note, as MoF forms write it (weights.l1 holds the note
+// against the rows).
+func (b *builder) l1Label(sf bookForm, i int) string {
+	l1 := sf.inds[i].l1
+	if !b.v.noisy || l1 != sf.inds[len(sf.inds)-1].l1 {
+		return l1
+	}
+	sum := decimal.Zero
+	for j := i; j < len(sf.inds) && sf.inds[j].l1 == l1; j++ {
+		sum = sum.Add(decimal.RequireFromString(sf.inds[j].weight))
+	}
+	return l1 + "（" + sum.String() + "分）"
 }
 
 func (b *builder) write(sf bookForm) {
@@ -380,7 +395,7 @@ func (b *builder) indicators(sf bookForm) {
 			b.out.want[k("l1")] = b.out.want[fmt.Sprintf("ind.%d.l1", l1start)]
 		} else {
 			l1start = i
-			b.str(k("l1"), r, 0, b.label(ind.l1), ind.l1)
+			b.str(k("l1"), r, 0, b.l1Label(sf, i), ind.l1)
 		}
 		if !own[0] && ind.l2 == sf.inds[i-1].l2 {
 			own[1] = false
