@@ -1,8 +1,8 @@
 package formread
 
 import (
-	"github.com/xlsxeval/xlsxeval/formulas"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 // header is a header row found by its labels: the canonical label of each
@@ -66,8 +67,14 @@ func (g *Grid) headerRow(h *header, r int, want []string) {
 		if g.at(r, c) == "" {
 			continue
 		}
+		// The cell's canonical labels, looked up once rather than once per
+		// wanted label (g.is): every row above the header is tried.
+		of := g.lb.by[g.label(r, c)]
+		if len(of) == 0 {
+			continue
+		}
 		for _, l := range want {
-			if !h.has(l) && g.is(r, c, l) {
+			if !h.has(l) && slices.Contains(of, l) {
 				h.col[l] = c
 				break
 			}
