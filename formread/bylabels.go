@@ -810,8 +810,20 @@ func (g *Grid) indicator(h header, r int, last *form.Indicator) (form.Indicator,
 		scoreByCoef(&ind)
 	}
 	ind.NA = g.statesNA(&ind)
+	unnumber(&ind)
 	return ind, own
 }
+
+// unnumber takes the number off a 三级 cell (指标1:培训人次 is 培训人次), as
+// the template writes it on a layout that numbers them: the name stays
+// what the spec and the seal say; Raw keeps the cell as written.
+func unnumber(ind *form.Indicator) {
+	if m := numberRe.FindString(ind.L3.Text); m != "" {
+		ind.L3.Text = ind.L3.Text[len(m):]
+	}
+}
+
+var numberRe = regexp.MustCompile(`^\s*指标\s*\d+\s*[:：]\s*`)
 
 // joinTarget reads a target split over 指标性质 | 指标值 | 度量单位 as one:
 // the operator (when the first cell holds one; 定量/定性 is no operator),

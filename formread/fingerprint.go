@@ -43,6 +43,8 @@ func readByFingerprint(g *Grid, fp *form.Fingerprint, p *formulas.Profile) *form
 		ind.L1Own = ownCategory(&ind.L1, at[&ind.L1], last, func(p *form.Indicator) *form.Cell { return &p.L1 }, true)
 		ind.L2Own = ownCategory(&ind.L2, at[&ind.L2], last, func(p *form.Indicator) *form.Cell { return &p.L2 }, !ind.L1Own)
 		joinTarget(ind) // a layout's split target, as the label reader joins it
+		ind.NA = g.statesNA(ind)
+		unnumber(ind)
 	}
 	fm.Indicators = dropEmptyTail(fm.Indicators)
 	setYear(&fm.Year)

@@ -209,7 +209,7 @@ func TestFormulaRendering(t *testing.T) {
 	for name, e := range Rules(Default()) {
 		refs := Refs{}
 		for _, n := range []string{"budget", "exec", "weight", "rate", "current", "carry", "other", "funds_score", "scores",
-			"funds_weight", "weights", "weights_total", "total", "score", "w", "reason", "target", "actual", "l1", "l2"} {
+			"funds_weight", "weights", "weights_total", "total", "score", "w", "reason", "target", "actual", "l1", "l2", "name"} {
 			refs[n] = "X1"
 		}
 		for _, h := range RowHelpers(Default()) {
@@ -230,6 +230,26 @@ func TestNormalize(t *testing.T) {
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestL1Shown: the 一级 cell of a layout stating weights shows the name
+// and the sum of its rows' weights, as a spreadsheet writes the number;
+// the name alone while no weight is typed.
+func TestL1Shown(t *testing.T) {
+	refs := Refs{"name": Escape("产出指标"), "weights": "G15:G18"}
+	if got := Excel(L1Shown(), refs); got != `IF(COUNT(G15:G18)=0,"产出指标",CONCATENATE("产出指标","(",SUM(G15:G18),"分)"))` {
+		t.Errorf("formula %s", got)
+	}
+	d := decimal.RequireFromString
+	for _, c := range []struct {
+		ws   []Interval
+		want string
+	}{{nil, "产出指标"}, {[]Interval{Exact(d("20")), Exact(d("30.00"))}, "产出指标(50分)"}, {[]Interval{Exact(d("12.5"))}, "产出指标(12.5分)"}} {
+		v, err := L1Shown().Eval(Env{"name": StrVal("产出指标"), "weights": ListVal(c.ws)})
+		if err != nil || v.Str() != c.want {
+			t.Errorf("%v: %q, %v; want %q", c.ws, v.Str(), err, c.want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 //   funds_score, scores   budget 得分 and the indicator 得分 range
 //   funds_weight, weights budget 分值 and the indicator 分值 range
 //   total                 总分
+//   name                  a 一级指标 as written (weights.l1)
 //   w, t_num, a_num, op,  an indicator's 分值, target number, actual number,
 //   lvl, kind             operator code (Op), completion level (Level) and
 //                         kind (Kind); read.go renders how the sheet reads them
@@ -120,6 +121,17 @@ func ReasonMissing() Expr {
 	return And(IsNumber(R("score")), IsNumber(R("w")), Lt(R("score"), R("w")), Eq(normText(R("reason")), S("")))
 }
 
+// L1Weight is weights.l1: the weight a 一级指标 states = Σ 分值 of its rows.
+func L1Weight() Expr { return Sum(R("weights")) }
+
+// L1Shown is weights.l1 as the template writes it: the 一级指标 cell of a
+// layout whose 一级 carry their weight, 产出指标(50分), the weight being
+// Σ 分值 of its rows (names name, weights); the name alone until a
+// weight is typed.
+func L1Shown() Expr {
+	return If(Eq(Count(R("weights")), N("0")), R("name"), Concat(R("name"), S("("), L1Weight(), S("分)")))
+}
+
 // Rules are the expressions the template renders, by name: every formula
 // and conditional format it writes is one of them (helpers as
 // "helper.<name>").
@@ -134,6 +146,7 @@ func Rules(p *Profile) map[string]Expr {
 		"total.grade": GradeShown(p),
 		"ind.cap":     OverCap(),
 		"ind.reason":  ReasonMissing(),
+		"weights.l1":  L1Shown(),
 	}
 	for _, h := range RowHelpers(p) {
 		m["helper."+h.Name] = h.Expr

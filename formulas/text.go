@@ -26,6 +26,10 @@ func Find(needle, s Expr) Expr     { return fn("FIND", needle, s) }
 func ToNumber(s Expr) Expr         { return fn("VALUE", s) }
 func IfError(a, b Expr) Expr       { return fn("IFERROR", a, b) }
 
+// Concat joins its arguments as text (CONCATENATE: a function, not &, so
+// no precedence to render); a number as the spreadsheets write it, 50 or 12.5.
+func Concat(parts ...Expr) Expr { return fn("CONCATENATE", parts...) }
+
 // text is what a spreadsheet makes of v where it wants text.
 func text(v Val) string {
 	if v.IsStr {
@@ -39,6 +43,13 @@ func intArg(v Val) int { return int(v.Num.Lo.IntPart()) }
 func runes(v Val) []rune { return []rune(text(v)) }
 
 var textFns = map[string]func([]Val) (Val, error){
+	"CONCATENATE": func(v []Val) (Val, error) {
+		var b strings.Builder
+		for _, x := range v {
+			b.WriteString(text(x))
+		}
+		return StrVal(b.String()), nil
+	},
 	"CHAR": func(v []Val) (Val, error) { return StrVal(string(rune(intArg(v[0])))), nil },
 	"LEFT": func(v []Val) (Val, error) {
 		r := runes(v[0])

@@ -65,17 +65,24 @@ func (s *sheetWriter) indicatorRow(i int) {
 	r := lay.IndRow(i)
 	x := s.indicator(i)
 	at := func(k string) string { return Cell(g.ind[k], r) }
-	if !s.sameL1(i) {
-		s.set(at("l1"), x.L1, s.given(x.L1, st.textIn, st.text))
-	} else {
+	switch {
+	case s.sameL1(i):
 		s.set(at("l1"), nil, st.text)
+	case s.statesWeight(i):
+		s.l1Cell(i)
+	default:
+		s.set(at("l1"), x.L1, s.given(x.L1, st.textIn, st.text))
 	}
 	if !s.sameL2(i) {
 		s.set(at("l2"), x.L2, s.given(x.L2, st.textIn, st.text))
 	} else {
 		s.set(at("l2"), nil, st.text)
 	}
-	s.set(at("l3"), x.L3, s.given(x.L3, st.textIn, st.labelL))
+	l3 := x.L3
+	if s.pr != nil {
+		l3 = numbered(s.lay.g.lay, s.pr.Indicators, i)
+	}
+	s.set(at("l3"), l3, s.given(x.L3, st.textIn, st.labelL))
 	if g.split() {
 		op, v, unit := splitTarget(x.Target)
 		s.set(at("target_op"), op, s.given(x.Target, st.textAt, st.text))
@@ -148,13 +155,16 @@ func (s *sheetWriter) rowRefs(i int) formulas.Refs {
 	// is merged from a row above, the department's category is written
 	// into the formula (a formula reaching into another row breaks when
 	// rows are moved, and the merged cell holds it only in its top row).
-	if tv, err := formulas.Parse(s.indicator(i).Target); s.pr != nil && err == nil && tv.Bare {
-		if top1 != i {
-			refs["l1"] = formulas.Escape(s.indicator(top1).L1)
-		}
-		if top2 != i {
-			refs["l2"] = formulas.Escape(s.indicator(top2).L2)
-		}
+	// A preset category of a grid or a 一级 stating its weight is written
+	// in for any target: a unit types the target later, and the 一级 cell
+	// shows 成本指标(10分), not the category.
+	tv, err := formulas.Parse(s.indicator(i).Target)
+	bare, preset := s.pr != nil && err == nil && tv.Bare, s.presetCategory(i)
+	if bare && top1 != i || preset {
+		refs["l1"] = formulas.Escape(s.indicator(top1).L1)
+	}
+	if (bare || preset) && top2 != i {
+		refs["l2"] = formulas.Escape(s.indicator(top2).L2)
 	}
 	return refs
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -61,9 +62,11 @@ func layoutProject(l *layout.Layout) *Project {
 // YAML (testdata/layouts/region.yaml), a blank form is generated, filled
 // by another program (typed into LibreOffice through UNO, as a unit types)
 // and recalculated by LibreOffice (and again by Gnumeric); every formula
-// cell then shows what Go computes for the same project prefilled, and
-// check reads it back as
-// that layout with no error, with and without its fingerprint.
+// cell then shows what Go computes for the same project prefilled (the
+// 一级 cells stating their weight, where the layout's do, included), and
+// check reads it back as that layout with no error, with and without its
+// fingerprint. A gridded layout (mof, dept-mof) is handed out with its
+// 一级/二级 grid and numbered 三级 cells, the unit typing after 指标1:.
 func TestLayoutsGenerated(t *testing.T) {
 	soffice.NeedUNO(t)
 	own, err := layout.Load(filepath.Join("testdata", "layouts", "region.yaml"))
@@ -77,11 +80,14 @@ func TestLayoutsGenerated(t *testing.T) {
 		t.Run(l.Name, func(t *testing.T) {
 			p := formulas.Default()
 			p.AmountUnit = l.AmountUnit
-			pr := layoutProject(l)
+			pr, preset := layoutForms(t, p, l)
 			want := goValues(t, p, l, pr)
-			typed := typeInto(t, p, l, pr)
+			typed := typeInto(t, p, l, pr, preset)
 			compared := compareFormulas(t, typed, want)
 			t.Logf("%d formula cells equal Go's", compared)
+			if n := statedCells(want); l.Ind.L1Weights && n != 4 || !l.Ind.L1Weights && n != 0 {
+				t.Errorf("%d 一级 cells state their weight (l1_weights %v; 4 一级 typed)", n, l.Ind.L1Weights)
+			}
 			if compared < len(pr.Indicators)*len(helperNames) {
 				t.Errorf("only %d formula cells compared", compared)
 			}
@@ -93,6 +99,58 @@ func TestLayoutsGenerated(t *testing.T) {
 			}
 		})
 	}
+}
+
+// layoutForms are the project of layoutProject as l's form holds it once
+// filled, and the form handed out (nil: blank): a gridded layout's blank
+// form presets the profile's 一级/二级 (blankGrid), the rows go into its
+// slots; a layout whose 一级 state their weight is handed out with the
+// categories preset (a unit's typed 一级 cannot carry the formula).
+func layoutForms(t *testing.T, p *formulas.Profile, l *layout.Layout) (pr, preset *Project) {
+	t.Helper()
+	pr = layoutProject(l)
+	if grid := blankGrid(l, p, len(pr.Indicators)); grid != nil {
+		return intoGrid(t, grid, pr), nil
+	}
+	if !l.Ind.L1Weights {
+		return pr, nil
+	}
+	preset = &Project{}
+	for _, x := range pr.Indicators {
+		preset.Indicators = append(preset.Indicators, &Indicator{L1: x.L1, L2: x.L2})
+	}
+	return pr, preset
+}
+
+// intoGrid is grid with pr's indicators in its first free slots of their
+// 一级 and 二级, and pr's head and funds.
+func intoGrid(t *testing.T, grid, pr *Project) *Project {
+	t.Helper()
+	out := *pr
+	out.Indicators = nil
+	for _, g := range grid.Indicators {
+		x := *g
+		out.Indicators = append(out.Indicators, &x)
+	}
+	for _, x := range pr.Indicators {
+		j := slices.IndexFunc(out.Indicators, func(g *Indicator) bool { return g.L1 == x.L1 && g.L2 == x.L2 && g.L3 == "" })
+		if j < 0 {
+			t.Fatalf("no slot for %s/%s in the grid", x.L1, x.L2)
+		}
+		out.Indicators[j] = x
+	}
+	return &out
+}
+
+// statedCells counts the formula cells showing a 一级 with its weight.
+func statedCells(want map[string]any) int {
+	n := 0
+	for _, v := range want {
+		if s, ok := v.(string); ok && strings.HasSuffix(s, "分)") {
+			n++
+		}
+	}
+	return n
 }
 
 // goValues are the values Go computes for the formula cells of pr's
@@ -113,14 +171,14 @@ func goValues(t *testing.T, p *formulas.Profile, l *layout.Layout, pr *Project) 
 // typeInto writes a blank form of layout l, types pr into its input
 // cells in LibreOffice (found by the fingerprint the file carries, each
 // checked unlocked), and returns the file LibreOffice saved.
-func typeInto(t *testing.T, p *formulas.Profile, l *layout.Layout, pr *Project) string {
+func typeInto(t *testing.T, p *formulas.Profile, l *layout.Layout, pr, preset *Project) string {
 	t.Helper()
 	w, err := NewWorkbook(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.Layout = l
-	if err := w.AddForm("自评表", nil, len(pr.Indicators), 2024); err != nil {
+	if err := w.AddForm("自评表", preset, len(pr.Indicators), 2024); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -171,10 +229,15 @@ func typeInto(t *testing.T, p *formulas.Profile, l *layout.Layout, pr *Project) 
 		}
 	}
 	for i, x := range pr.Indicators {
+		if x.L3 == "" {
+			continue // a slot of the grid left unused
+		}
 		k := func(c string) string { return fmt.Sprintf("ind.%d.%s", i, c) }
-		typ(k("l1"), x.L1)
-		typ(k("l2"), x.L2)
-		typ(k("l3"), x.L3)
+		if preset == nil && !gridded(l) { // else printed on the form
+			typ(k("l1"), x.L1)
+			typ(k("l2"), x.L2)
+		}
+		typ(k("l3"), numbered(l, pr.Indicators, i)) // after the number a gridded form prints
 		if l.Split() {
 			op, v, unit := splitTarget(x.Target)
 			typ(k("target_op"), op)

@@ -193,6 +193,9 @@ type sheetWriter struct {
 // AddForm writes a form on a new sheet: blank when pr is nil (with rows
 // indicator rows), else prefilled from pr (one row per indicator).
 func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
+	if pr == nil {
+		pr = blankGrid(w.Layout, w.Profile, rows) // nil but for a gridded layout
+	}
 	if pr != nil {
 		rows = len(pr.Indicators)
 		if pr.Year != 0 {

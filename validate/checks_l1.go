@@ -26,7 +26,7 @@ var weightsL1 = &Check{
 			}
 			e := newEnvs()
 			e.list("weights", g.weights)
-			sum := evalFig(formulas.Sum(formulas.R("weights")), e, c.places)
+			sum := evalFig(formulas.L1Weight(), e, c.places)
 			p.judge(formulas.Compare(formulas.Exact(g.want), sum.Value, c.places), g.at, exp, sum.Text, say(
 				"一级指标「%s」注明 %s 分, 其下各指标分值合计为 %s; 请调整分值或改正一级指标注明的分值",
 				"%q states %s points, but the weights under it add up to %s; adjust the weights or the stated weight",
