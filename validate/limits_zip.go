@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 	"strings"
+	"sync"
 )
 
 // parts are a zip's entries by lower-cased, slash-separated name.
@@ -114,7 +116,13 @@ func (ps parts) noDTD(name string, which func(p string) bool) error {
 		if !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".rels") || !which(p) {
 			continue
 		}
-		if hasDTD(f) {
+		dtd, long := hasDTD(f)
+		if long {
+			return inputErr(name, ErrUnsafeXML, say("工作簿的 %s 在根元素之前有超过 %s 的内容 (注释等), 无法确认其中没有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取; Excel 与 WPS 保存的文件不会这样, 请用 Excel 或 WPS 重新保存后再发送",
+				"%s has over %s before its root element (comments or the like), so it cannot be told free of a DTD/entities (<!DOCTYPE>); refused for safety; files saved by Excel or WPS never look like this: save it again in Excel or WPS and resend",
+				f.Name, bytesText(maxProlog)))
+		}
+		if dtd {
 			return inputErr(name, ErrUnsafeXML, say("工作簿的 %s 含有 DTD/实体声明 (<!DOCTYPE>), 出于安全考虑拒绝读取; Excel 与 WPS 保存的文件不会含有它, 请用 Excel 或 WPS 重新保存后再发送",
 				"%s contains a DTD/entities (<!DOCTYPE>), refused for safety; files saved by Excel or WPS never have one: save it again in Excel or WPS and resend", f.Name))
 		}
@@ -132,25 +140,78 @@ func fastScans(p string) bool {
 	return strings.HasPrefix(p, "xl/worksheets/")
 }
 
-// hasDTD reads part f up to its root element for a DOCTYPE directive.
-func hasDTD(f *zip.File) bool {
+// maxProlog is how much of a part is read for its prolog.
+const maxProlog = 1 << 20
+
+// hasDTD reads part f up to its root element for a DOCTYPE directive;
+// long tells that the prolog runs past maxProlog (a DOCTYPE could follow).
+func hasDTD(f *zip.File) (dtd, long bool) {
+	for _, n := range [...]int64{256, 2048} {
+		if dtd, ok := prologDTD(f, n); ok {
+			return dtd, false
+		}
+		if n >= int64(f.CompressedSize64) {
+			break // that was the whole part: read it as below
+		}
+	}
 	rc, err := f.Open()
 	if err != nil {
-		return false // told by whichever reader opens it
+		return false, false // told by whichever reader opens it
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, 1<<20))
+	lr := &io.LimitedReader{R: rc, N: maxProlog}
+	dtd, root := prolog(xml.NewDecoder(lr))
+	return dtd, !dtd && !root && lr.N == 0
+}
+
+// inflaters are flate readers for prologDTD, reused like archive/zip's.
+var inflaters sync.Pool
+
+// prologDTD is hasDTD from the first n bytes of f's compressed data:
+// inflating only those (flate gives what it decoded before its input ran
+// out) costs a fraction of the whole part, and Office's prologs (the
+// declaration and the root's start tag) fit in a few hundred bytes. ok is
+// false when the prefix does not settle it (the prolog runs past it, or
+// the XML is broken); hasDTD then reads more.
+func prologDTD(f *zip.File, n int64) (dtd, ok bool) {
+	if f.Method != zip.Store && f.Method != zip.Deflate {
+		return false, false
+	}
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return false, false
+	}
+	var r io.Reader = io.LimitReader(raw, n)
+	if f.Method == zip.Deflate {
+		fr, _ := inflaters.Get().(io.ReadCloser)
+		if fr == nil {
+			fr = flate.NewReader(r)
+		} else if fr.(flate.Resetter).Reset(r, nil) != nil {
+			return false, false
+		}
+		defer inflaters.Put(fr)
+		r = fr
+	}
+	head, _ := io.ReadAll(io.LimitReader(r, 64<<10))
+	dtd, root := prolog(xml.NewDecoder(bytes.NewReader(head)))
+	return dtd, dtd || root
+}
+
+// prolog reads d's tokens up to the root element: dtd tells whether a
+// DOCTYPE came first, root whether the root element was reached (not the
+// end of the input or an error).
+func prolog(d *xml.Decoder) (dtd, root bool) {
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			return false
+			return false, false
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			return false
+			return false, true
 		case xml.Directive:
 			if bytes.HasPrefix(bytes.TrimSpace(t), []byte("DOCTYPE")) {
-				return true
+				return true, false
 			}
 		}
 	}
