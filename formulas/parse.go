@@ -149,29 +149,35 @@ func (v Value) Interval() Interval { return Shown(*v.Num, v.Places) }
 var numRe = regexp.MustCompile(`^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)`)
 
 // Normalize folds full-width forms and removes spaces. The reader calls it
-// on every label cell, so the fold (which allocates) runs only when s
-// holds a full-width form.
+// on every label cell, so the fold and the replacing (which allocate) run
+// only when s holds what they change, found in one pass over s.
 func Normalize(s string) string {
-	if needsNarrow(s) {
+	narrow, space := normScan(s)
+	if narrow {
 		s = width.Narrow.String(s)
+		_, space = normScan(s)
 	}
-	if !strings.ContainsAny(s, normSpaceChars) {
+	if !space {
 		return s // a Replacer allocates even when it replaces nothing
 	}
 	return normSpaces.Replace(s)
 }
 
-// normSpaceChars are the characters normSpaces replaces.
-const normSpaceChars = "（）　 \u00a0\t\n\r"
-
-// needsNarrow reports whether s holds a full-width form to fold.
-func needsNarrow(s string) bool {
+// normScan reports whether s holds a full-width form to fold, and a
+// character normSpaces replaces (（）　, space, NBSP, tab, CR, LF).
+func normScan(s string) (narrow, space bool) {
 	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFFEE || r == 0x3000 {
-			return true
+		switch {
+		case r == '\u3000':
+			narrow, space = true, true
+		case r >= 0xFF01 && r <= 0xFFEE:
+			narrow = true
+			space = space || r == '（' || r == '）'
+		case r == ' ' || r == '\u00a0' || r == '\t' || r == '\n' || r == '\r':
+			space = true
 		}
 	}
-	return false
+	return narrow, space
 }
 
 // normSpaces is built once: building a Replacer costs more than using it.

@@ -506,4 +506,10 @@ var noteRe = regexp.MustCompile(`\(.*?\)|[:：]`)
 
 // label normalises a category label: width, spaces, weight notes such as
 // 产出指标(50分), a trailing colon.
-func catLabel(s string) string { return noteRe.ReplaceAllString(formulas.Normalize(s), "") }
+func catLabel(s string) string {
+	s = formulas.Normalize(s)
+	if !strings.ContainsAny(s, "(:") && !strings.Contains(s, "：") {
+		return s // nothing for noteRe: skip the regexp, run per row and check
+	}
+	return noteRe.ReplaceAllString(s, "")
+}
