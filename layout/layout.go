@@ -51,6 +51,9 @@ type Layout struct {
 	// Head are the head fields the form has (catalogue keys): project,
 	// department, unit; a department-wide form has department only.
 	Head []string `yaml:"head"`
+	// HeadExtra are labels of other cells on the department's row, each
+	// with a value typed beside it that is no field (重庆's 财政处室).
+	HeadExtra []string `yaml:"head_extra,omitempty"`
 	// Labels adds spellings to catalogue fields, by field path
 	// (Paths): `funds.total: [总额]`, `ind.weight: [权重]`. The first
 	// spelling is the label a generated form shows.
@@ -113,6 +116,9 @@ type Total struct {
 	// Where: "row" (a 总分 row under the indicators), "top" (项目总得分 in
 	// the head), or both.
 	Where []string `yaml:"where"`
+	// OnHead: the total written at the top sits at the right end of the
+	// department's row (重庆: 主管部门 | 财政处室 | 自评总分), not on a row of its own.
+	OnHead bool `yaml:"on_head,omitempty"`
 	// Grade: "row" (its own 评分等级 row), "total_row" (on the 总分 row),
 	// "none" (not written).
 	Grade string `yaml:"grade"`
@@ -235,6 +241,9 @@ func (l *Layout) validate() error {
 			return fmt.Errorf("total.where: %q 须为 row 或 top", w)
 		}
 	}
+	if l.Total.OnHead && !slices.Contains(l.Total.Where, "top") {
+		return fmt.Errorf("total.on_head 须与 total.where: [top] 同用")
+	}
 	switch l.Total.Grade {
 	case "", "row", "total_row", "none":
 	default:
@@ -291,7 +300,7 @@ func (l *Layout) NA(t string) bool { return slices.Contains(l.NotApplicable, t) 
 // OtherLabels are the labels of the layout's cells that are no field:
 // other_labels and the extra columns of the funds and indicator tables.
 func (l *Layout) OtherLabels() []string {
-	return slices.Concat(l.Other, l.Funds.Extra, l.Ind.Extra)
+	return slices.Concat(l.Other, l.HeadExtra, l.Funds.Extra, l.Ind.Extra)
 }
 
 // Spellings are the extra spellings the layout gives the field at path.

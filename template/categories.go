@@ -89,3 +89,15 @@ func (s *sheetWriter) l1Cell(i int) {
 func (s *sheetWriter) presetCategory(i int) bool {
 	return s.pr != nil && s.indicator(i).L1 != "" && (s.lay.g.lay.Ind.L1Weights || gridded(s.lay.g.lay))
 }
+
+// headExtra writes the layout's other cells of the department's row
+// after its value, which ends at column end: each label (财政处室) over two
+// columns and a typed value over the next two.
+func (s *sheetWriter) headExtra(r, end int) {
+	st := s.w.st
+	for i, l := range s.lay.g.lay.HeadExtra {
+		c := end + 1 + 4*i
+		s.box(Cell(c, r), Cell(c+1, r), l, st.label)
+		s.box(Cell(c+2, r), Cell(c+3, r), "", st.textIn)
+	}
+}

@@ -30,6 +30,9 @@ type geometry struct {
 	headRows                                                           int // indicator header rows
 	totalRow, gradeRow                                                 bool
 	gradeOnTotal                                                       bool
+	// onHead: the top total sits at the right end of the department's
+	// row (重庆), after the layout's head_extra cells.
+	onHead bool
 }
 
 // seedGeometry is the seed's geometry, derived once: most forms use it.
@@ -83,7 +86,11 @@ func newGeometry(l *layout.Layout) *geometry {
 				g.dept, r = r, r+1
 			}
 		case "total":
-			if !seenInd && slices.Contains(l.Total.Where, "top") {
+			switch {
+			case seenInd || !slices.Contains(l.Total.Where, "top"):
+			case l.Total.OnHead && g.dept > 0 && g.headEnd(true) >= 3 && !l.HasHead(form.FUnit):
+				g.topTotal, g.onHead = g.dept, true
+			default:
 				g.topTotal, r = r, r+1
 			}
 		case "funds":
@@ -161,6 +168,26 @@ func (g *geometry) span(a, b int) float64 {
 // mid splits the width for the head and goal rows: the seed's 主管部门
 // value ends at D, 实施单位 starts at E, 实际完成情况 at F.
 func (g *geometry) mid() int { return g.width / 2 }
+
+// headEnd is the last column of the department's value on a form
+// without 实施单位: the head_extra cells (label and value, two columns
+// each) and, onHead, the total (label two columns, value one) follow it.
+func (g *geometry) headEnd(onHead bool) int {
+	end := g.width - 4*len(g.lay.HeadExtra)
+	if onHead {
+		end -= 3
+	}
+	return end
+}
+
+// topTotalCol is the column of the total written at the top; its label
+// is the two columns before it, or A:B on a row of its own.
+func (g *geometry) topTotalCol() int {
+	if g.onHead {
+		return g.width
+	}
+	return 3
+}
 
 // unitCol is the 实施单位 value; its label is the two columns before it.
 func (g *geometry) unitCol() int { return g.mid() + 3 }

@@ -85,3 +85,33 @@ func TestFundsHeadFits(t *testing.T) {
 		}
 	}
 }
+
+// 重庆's head is one row, 主管部门 | 财政处室 | 自评总分, as its form prints
+// it: the department's value, 财政处室 with a typed value, and the total.
+func TestChongqingHeadRow(t *testing.T) {
+	l, err := layout.Find("dept-chongqing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Blank(Options{Profile: formulas.Default(), Layout: l, Rows: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := NewLayoutOf(3, formulas.Default(), l)
+	dept, total := lay.Ref("department"), lay.Ref("total.score")
+	if dept != "C3" || total != "L3" {
+		t.Fatalf("department at %s, total at %s; want C3 and L3 (one row)", dept, total)
+	}
+	sheet := w.fps[0].Sheet
+	for ref, want := range map[string]string{"A3": "主管部门", "F3": "财政处室", "J3": "自评总分"} {
+		if got, _ := w.File.GetCellValue(sheet, ref); got != want {
+			t.Errorf("%s: %q, want %q", ref, got, want)
+		}
+	}
+	if f, _ := w.File.GetCellFormula(sheet, total); f == "" {
+		t.Errorf("the total %s is no formula", total)
+	}
+	if st, _ := w.File.GetCellStyle(sheet, "H3"); !unlocked(w.File, st) {
+		t.Errorf("财政处室's value H3 is locked")
+	}
+}

@@ -298,9 +298,11 @@ func (s *sheetWriter) totals() {
 		}
 		s.rowHeight(tr, 24)
 	} else {
-		r := g.topTotal
-		s.box(Cell(1, r), Cell(2, r), s.text("total.top", form.STopTotal.Label), st.label)
-		s.rowHeight(r, 24)
+		r, c := g.topTotal, g.topTotalCol()
+		s.box(Cell(max(1, c-2), r), Cell(max(2, c-1), r), s.text("total.top", form.STopTotal.Label), st.label)
+		if !g.onHead {
+			s.rowHeight(r, 24)
+		}
 	}
 	s.rule(total, "total.sum", refs, env, st.formula)
 	if gr == 0 {

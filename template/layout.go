@@ -194,7 +194,7 @@ func (l Layout) at(k form.Key) (col, row int) {
 		if l.TotalRow() > 0 {
 			return g.ind["score"], l.TotalRow()
 		}
-		return 3, g.topTotal
+		return g.topTotalCol(), g.topTotal
 	case form.FGrade:
 		if g.gradeOnTotal && l.TotalRow() > 0 {
 			return g.gradeCol(), l.GradeRow()

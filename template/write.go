@@ -373,8 +373,10 @@ func (s *sheetWriter) head() {
 	}
 	s.box(Cell(1, r), Cell(2, r), s.text("department", "主管部门"), st.label)
 	if !g.lay.HasHead(form.FUnit) {
-		s.box(Cell(3, r), Cell(w, r), dept, s.given(dept, st.textIn, st.labelL))
-		s.rowHeight(r, max(30, textHeight(dept, g.span(3, w))))
+		end := g.headEnd(g.onHead)
+		s.box(Cell(3, r), Cell(end, r), dept, s.given(dept, st.textIn, st.labelL))
+		s.headExtra(r, end)
+		s.rowHeight(r, max(30, textHeight(dept, g.span(3, end))))
 		return
 	}
 	s.box(Cell(3, r), Cell(m, r), dept, s.given(dept, st.textIn, st.labelL))
