@@ -86,10 +86,18 @@ func Cap(p *Profile) Expr {
 // the value a spreadsheet shows for the same inputs.
 func Point(e Expr, env Env, places int32) (Val, error) {
 	v, err := e.Eval(env)
-	if err != nil || v.IsStr {
+	if err != nil {
 		return v, err
 	}
-	return NumVal(round(v.Num, places)), nil
+	return Rounded(v, places), nil
+}
+
+// Rounded is v rounded like the template does (Point of an evaluated v).
+func Rounded(v Val, places int32) Val {
+	if v.IsStr {
+		return v
+	}
+	return NumVal(round(v.Num, places))
 }
 
 // Num is a convenience to bind an exact number.
@@ -168,13 +176,19 @@ func WeightBounds(p *Profile) Bounds { return Bounds{N("0"), numLit{p.TotalWeigh
 // AmountBounds is what an amount may be: not negative.
 func AmountBounds() Bounds { return Bounds{N("0"), nil} }
 
-// Holds reports whether figure x lies within b over env.
+// Holds reports whether figure x lies within b over env (binding x).
 func (b Bounds) Holds(x Val, env Env) bool {
 	env["x"] = x
+	v, err := b.Cond().Eval(env)
+	return err == nil && v.True()
+}
+
+// Cond is the condition that the figure named x lies within b: what
+// Holds evaluates, for a caller that evaluates it many times.
+func (b Bounds) Cond() Expr {
 	c := Ge(R("x"), b.Lo)
 	if b.Hi != nil {
 		c = And(c, Le(R("x"), b.Hi))
 	}
-	v, err := c.Eval(env)
-	return err == nil && v.True()
+	return c
 }

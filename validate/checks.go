@@ -134,9 +134,9 @@ func evalFig(x formulas.Expr, e envs, places int32) Figure {
 	if err != nil {
 		return Figure{}
 	}
-	rr, err1 := formulas.Point(x, e.r, places)
-	v, err2 := formulas.Point(x, e.v, places)
-	if err1 != nil || err2 != nil {
+	rr := formulas.Rounded(r, places) // Point over e.r, without a second walk
+	v, err := formulas.Point(x, e.v, places)
+	if err != nil {
 		return Figure{}
 	}
 	return Figure{Known: true, Value: v.Num.Lo, Text: v.Num.Lo.StringFixed(places), Range: r.Num, Rounded: rr.Num}
@@ -170,7 +170,8 @@ type indRow struct {
 	capped  *capMemo
 	inRange bool
 	x       *rowExprs
-	// env is rowEnv and kind: what capEnv binds, built once.
+	// env is rowEnv, kind and (with a score) x, the score for ScoreBounds:
+	// what capEnv binds, built once.
 	env formulas.Env
 }
 
@@ -178,12 +179,12 @@ type indRow struct {
 // rather than once per row and check (building one parses its literals).
 type rowExprs struct {
 	kind, capShown, overCap, levelFloor formulas.Expr
-	score                               formulas.Bounds
+	scoreIn                             formulas.Expr // ScoreBounds over x
 }
 
 func newRowExprs(p *formulas.Profile) *rowExprs {
 	return &rowExprs{kind: formulas.Kind(), capShown: formulas.CapShown(p), overCap: formulas.OverCap(),
-		levelFloor: formulas.LevelFloor(), score: formulas.ScoreBounds()}
+		levelFloor: formulas.LevelFloor(), scoreIn: formulas.ScoreBounds().Cond()}
 }
 
 // capMemo is a row's cap, once computed.

@@ -38,7 +38,7 @@ func (r *indRow) rowEnv() formulas.Env {
 		}
 		return formulas.Num(*v.Num)
 	}
-	env := make(formulas.Env, 12) // room for capEnv's kind: no regrowth
+	env := make(formulas.Env, 12) // room for kind and x: no regrowth
 	env["t_err"], env["a_err"] = formulas.Bool(r.tErr != nil), formulas.Bool(r.aErr != nil)
 	env["t_num"], env["a_num"] = num(r.tv), num(r.av)
 	env["op"] = formulas.Num(decimal.NewFromInt(int64(r.tv.Op)))
@@ -83,7 +83,12 @@ func (r *indRow) scoreInRange() bool { return r.inRange }
 // evalInRange evaluates scoreInRange; readRows does, once.
 func (r *indRow) evalInRange() bool {
 	s, w := r.Score.Num, r.Weight.Num
-	return s != nil && w != nil && r.x.score.Holds(formulas.Num(*s), formulas.Env{"w": formulas.Num(*w)})
+	if s == nil || w == nil {
+		return false
+	}
+	r.env["x"] = formulas.Num(*s) // w is bound: formulas.Num(*w)
+	v, err := r.x.scoreIn.Eval(r.env)
+	return err == nil && v.True()
 }
 
 // capOf evaluates ind.cap for r: the cap as the template's sheet shows
