@@ -2,6 +2,7 @@ package formulas
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -216,13 +217,16 @@ func (e call) Eval(env Env) (Val, error) {
 		}
 		return e.args[1].Eval(env)
 	}
-	vs := make([]Val, len(e.args))
-	for i, a := range e.args {
+	// The arguments' values stay on the stack for the usual few: the
+	// checker evaluates these per indicator row.
+	var buf [4]Val
+	vs := buf[:0]
+	for _, a := range e.args {
 		v, err := a.Eval(env)
 		if err != nil {
 			return Val{}, err
 		}
-		vs[i] = v
+		vs = append(vs, v)
 	}
 	switch e.fn {
 	case "MIN":
@@ -275,7 +279,7 @@ func (e call) Eval(env Env) (Val, error) {
 		return Val{truth: t}, nil
 	}
 	if f, ok := textFns[e.fn]; ok {
-		return f(vs)
+		return f(slices.Clone(vs)) // a func value: vs would escape
 	}
 	return Val{}, fmt.Errorf("formulas: unknown function %s", e.fn)
 }

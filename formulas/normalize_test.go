@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/width"
 )
 
@@ -54,5 +55,21 @@ func BenchmarkNormalize(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkCapShown evaluates the cap of one quantitative indicator row,
+// as the checker does for every row.
+func BenchmarkCapShown(b *testing.B) {
+	p := Default()
+	x := CapShown(p)
+	env := Env{"t_err": Bool(false), "a_err": Bool(false), "t_num": Num(decimal.NewFromInt(100)), "a_num": Num(decimal.NewFromInt(95)),
+		"op": Num(decimal.NewFromInt(int64(OpGE))), "t_unit": StrVal("%"), "a_unit": StrVal("%"), "lvl": Num(decimal.NewFromInt(0)),
+		"w": Num(decimal.NewFromInt(10)), "kind": Num(decimal.NewFromInt(KindQuant))}
+	b.ReportAllocs()
+	for b.Loop() {
+		if v, err := x.Eval(env); err != nil || !v.IsNum() {
+			b.Fatal(v, err)
+		}
 	}
 }
