@@ -68,6 +68,8 @@ var FundRows = [NumFunds]*Field{
 	{"current", "当年财政拨款", []string{"本年财政拨款", "财政拨款", "财政资金", "其中当年财政拨款", "其中本年财政拨款", "其中财政拨款", "其中财政资金"}, "current-year appropriation", KindLabel},
 	{"carry", "上年结转资金", []string{"上年结转", "结转资金", "上年结余结转"}, "carry-over", KindLabel},
 	{"other", "其他资金", []string{"其他"}, "other funds", KindLabel},
+	{"special", "财政专户管理资金", []string{"财政专户资金", "财政专户管理的资金"}, "special-account funds", KindLabel},
+	{"own", "单位资金", []string{"单位自有资金"}, "unit's own funds", KindLabel},
 }
 
 // Columns of the funds block, in FundRow order.

@@ -45,12 +45,15 @@ func (c Cell) Dash() bool {
 	return false
 }
 
-// Fund rows, in the order of the form.
+// Fund rows, in catalogue order (the seed's form top to bottom; a layout
+// orders the rows it has, funds.rows). The total is the sum of the others.
 const (
 	FundTotal   = iota // 年度资金总额
 	FundCurrent        // 其中:当年财政拨款
 	FundCarry          // 上年结转资金
 	FundOther          // 其他资金
+	FundSpecial        // 财政专户管理资金 (四川)
+	FundOwn            // 单位资金 (四川)
 	NumFunds
 )
 

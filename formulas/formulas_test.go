@@ -208,7 +208,7 @@ func TestFormulaRendering(t *testing.T) {
 	// saves (0.01 as 0.0099999…), which breaks a signed template.
 	for name, e := range Rules(Default()) {
 		refs := Refs{}
-		for _, n := range []string{"budget", "exec", "weight", "rate", "current", "carry", "other", "funds_score", "scores",
+		for _, n := range []string{"budget", "exec", "weight", "rate", "parts", "funds_score", "scores",
 			"funds_weight", "weights", "weights_total", "total", "score", "w", "reason", "target", "actual", "l1", "l2", "name"} {
 			refs[n] = "X1"
 		}

@@ -12,7 +12,7 @@ import (
 // Names of inputs:
 //   budget, exec          全年预算数 and 全年执行数 of a funds row
 //   rate, weight          执行率 and 分值 of the funds total row
-//   current, carry, other the three parts of a funds column
+//   parts                 the parts of a funds column (all rows but the total)
 //   funds_score, scores   budget 得分 and the indicator 得分 range
 //   funds_weight, weights budget 分值 and the indicator 分值 range
 //   total                 总分
@@ -31,8 +31,9 @@ func FundsScore() Expr {
 	return Mul(R("weight"), Min(Div(R("rate"), N("100")), N("1")))
 }
 
-// FundsSum is funds.sum: 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金.
-func FundsSum() Expr { return Add(Add(R("current"), R("carry")), R("other")) }
+// FundsSum is funds.sum: 年度资金总额 = Σ its parts, the rows under it:
+// 当年财政拨款 + 上年结转资金 + 其他资金 (四川 also 财政专户管理资金, 单位资金).
+func FundsSum() Expr { return Sum(R("parts")) }
 
 // TotalScore is total.sum: 总分 = budget 得分 + Σ indicator 得分.
 func TotalScore() Expr { return Add(R("funds_score"), Sum(R("scores"))) }

@@ -83,7 +83,7 @@ type Layout struct {
 // Funds describes the funds block.
 type Funds struct {
 	// Rows are the fund rows present, top to bottom (catalogue keys:
-	// total, current, carry, other).
+	// total, current, carry, other, special, own); the total sums the others.
 	Rows []string `yaml:"rows"`
 	// Columns are its columns left to right (label, initial, budget, exec,
 	// weight, rate, score); others the form has go in Extra.

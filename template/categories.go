@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/layout"
 )
@@ -100,4 +103,31 @@ func (s *sheetWriter) headExtra(r, end int) {
 		s.box(Cell(c, r), Cell(c+1, r), l, st.label)
 		s.box(Cell(c+2, r), Cell(c+3, r), "", st.textIn)
 	}
+}
+
+// fundParts binds funds.sum in column c to the rows under the total the
+// layout has, top to bottom: one range where they are consecutive (the
+// seed's C7:C9); amount(i) is what Go knows of row i.
+func (s *sheetWriter) fundParts(c int, amount func(i int) decimal.Decimal) (formulas.Refs, formulas.Env) {
+	g := s.lay.g
+	var rows []int
+	var vals []formulas.Interval
+	for _, i := range g.fundRows {
+		if i != form.FundTotal {
+			rows = append(rows, g.fundRow(i))
+			vals = append(vals, formulas.Exact(amount(i)))
+		}
+	}
+	env := formulas.Env{"parts": formulas.ListVal(vals)}
+	if len(rows) == 0 {
+		return formulas.Refs{"parts": "0"}, env
+	}
+	if rows[len(rows)-1]-rows[0] == len(rows)-1 {
+		return formulas.Refs{"parts": Cell(c, rows[0]) + ":" + Cell(c, rows[len(rows)-1])}, env
+	}
+	refs := make([]string, len(rows))
+	for k, r := range rows {
+		refs[k] = Cell(c, r)
+	}
+	return formulas.Refs{"parts": strings.Join(refs, ",")}, env
 }

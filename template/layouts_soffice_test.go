@@ -42,7 +42,8 @@ func layoutProject(l *layout.Layout) *Project {
 	}
 	d := func(s string) *Dec { return &Dec{decimal.RequireFromString(s)} }
 	for i, f := range []*Figures{{Initial: d("100"), Budget: d("120"), Exec: d("115.5")},
-		{Initial: d("0"), Budget: d("10"), Exec: d("8.25")}, {Initial: d("5"), Budget: d("5"), Exec: d("5")}} {
+		{Initial: d("0"), Budget: d("10"), Exec: d("8.25")}, {Initial: d("5"), Budget: d("5"), Exec: d("5")},
+		{Initial: d("0"), Budget: d("3"), Exec: d("2.5")}, {Initial: d("1"), Budget: d("1.5"), Exec: d("1.25")}} {
 		if slices.Contains(l.Funds.Rows, form.FundRows[i+1].Key) {
 			pr.Funds.set(i+1, f)
 		}

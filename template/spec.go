@@ -44,6 +44,8 @@ type FundsSpec struct {
 	Current *Figures `yaml:"current"` // 当年财政拨款
 	Carry   *Figures `yaml:"carry"`   // 上年结转资金
 	Other   *Figures `yaml:"other"`   // 其他资金
+	Special *Figures `yaml:"special"` // 财政专户管理资金 (四川's layout)
+	Own     *Figures `yaml:"own"`     // 单位资金 (四川's layout)
 }
 
 // Row returns the figures of form row i (nil when not given).
@@ -55,6 +57,10 @@ func (s *FundsSpec) Row(i int) *Figures {
 		return s.Carry
 	case form.FundOther:
 		return s.Other
+	case form.FundSpecial:
+		return s.Special
+	case form.FundOwn:
+		return s.Own
 	}
 	return nil
 }
@@ -67,6 +73,10 @@ func (s *FundsSpec) set(i int, f *Figures) {
 		s.Carry = f
 	case form.FundOther:
 		s.Other = f
+	case form.FundSpecial:
+		s.Special = f
+	case form.FundOwn:
+		s.Own = f
 	}
 }
 
@@ -297,7 +307,7 @@ func (x *Indicator) UnmarshalYAML(n *yaml.Node) error {
 
 // UnmarshalYAML refuses unknown funds rows.
 func (s *FundsSpec) UnmarshalYAML(n *yaml.Node) error {
-	if err := checkKeys(n, "funds", "current", "carry", "other"); err != nil {
+	if err := checkKeys(n, "funds", "current", "carry", "other", "special", "own"); err != nil {
 		return err
 	}
 	type plain FundsSpec

@@ -3,6 +3,7 @@ package template
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,10 +51,12 @@ func TestLayoutFingerprintRoundTrip(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for k, c := range f.Cells() {
-		// Fields only other layouts have: split target columns, 得分系数.
-		split := strings.HasSuffix(k, ".target_op") || strings.HasSuffix(k, ".target_unit") || strings.HasSuffix(k, ".score_coef")
+		// Fields only other layouts have: split target columns, 得分系数,
+		// 四川's fund rows 财政专户管理资金 and 单位资金.
+		split := strings.HasSuffix(k, ".target_op") || strings.HasSuffix(k, ".target_unit") || strings.HasSuffix(k, ".score_coef") ||
+			strings.HasPrefix(k, fmt.Sprintf("funds.%d.", form.FundSpecial)) || strings.HasPrefix(k, fmt.Sprintf("funds.%d.", form.FundOwn))
 		if split != (c.Ref == "") {
-			t.Errorf("field %s: cell %q (the seed layout has no split target columns or 得分系数)", k, c.Ref)
+			t.Errorf("field %s: cell %q (the seed layout has no split target columns, 得分系数 or 四川's fund rows)", k, c.Ref)
 		}
 		if split {
 			continue

@@ -394,7 +394,7 @@ func (s *sheetWriter) given(v string, in, fixed int) int {
 	return in
 }
 
-var fundLabels = [form.NumFunds]string{"年度资金总额", "当年财政拨款", "上年结转资金", "其他资金"}
+var fundLabels = [form.NumFunds]string{"年度资金总额", "当年财政拨款", "上年结转资金", "其他资金", "财政专户管理资金", "单位资金"}
 
 // fundHeads are the canonical headers of the funds columns after the label.
 var fundHeads = map[string]string{"initial": "年初预算数", "budget": "全年预算数", "exec": "全年执行数",
@@ -464,14 +464,7 @@ func (s *sheetWriter) funds() {
 		if c == 0 {
 			continue
 		}
-		refs := formulas.Refs{}
-		env := formulas.Env{}
-		for i, n := range map[int]string{form.FundCurrent: "current", form.FundCarry: "carry", form.FundOther: "other"} {
-			refs[n], env[n] = "0", formulas.Num(decimal.Zero) // a row the layout lacks
-			if r := lay.FundRow(i); r > 0 {
-				refs[n], env[n] = Cell(c, r), formulas.Num(amounts[i][j])
-			}
-		}
+		refs, env := s.fundParts(c, func(i int) decimal.Decimal { return amounts[i][j] })
 		// Not rounded: the rate of the total row divides the unrounded
 		// amounts, as the seed's 99.88 for 17.50 / 17.52 shows.
 		ref := Cell(c, tr)

@@ -340,21 +340,20 @@ func (c *calc) computeFunds() {
 	}
 }
 
-// partsSum applies funds.sum to one column; a part left empty counts as 0,
-// but not all three.
+// partsSum applies funds.sum to one column, over every row under the
+// total; a part left empty counts as 0, but not all of them.
 func (c *calc) partsSum(col int) Figure {
 	e := newEnvs()
-	any := false
-	for i, name := range []string{"current", "carry", "other"} {
-		x := figIn{formulas.Exact(decimal.Zero), decimal.Zero}
-		if a := c.amounts[form.FundCurrent+i][col]; a != nil {
-			x, any = *a, true
+	var parts []figIn
+	for i := form.FundCurrent; i < form.NumFunds; i++ {
+		if a := c.amounts[i][col]; a != nil {
+			parts = append(parts, *a)
 		}
-		e.set(name, x)
 	}
-	if !any {
+	if len(parts) == 0 {
 		return Figure{}
 	}
+	e.list("parts", parts)
 	return evalFig(formulas.FundsSum(), e, c.places)
 }
 

@@ -1,14 +1,16 @@
 package validate
 
 import (
+	"strings"
+
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
 var fundsSum = &Check{
 	Code: "funds.sum", Severity: Error,
-	Doc:   "年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 (逐列)",
-	DocEn: "total funds ≠ current appropriation + carry-over + other funds, per amount column",
+	Doc:   "年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 (及版式另有的资金行) (逐列)",
+	DocEn: "total funds ≠ current appropriation + carry-over + other funds (and the layout's other fund rows), per amount column",
 	Run: func(p *Pass) {
 		c := p.calc()
 		rows := &p.Form.Funds
@@ -18,18 +20,32 @@ var fundsSum = &Check{
 				continue
 			}
 			if !c.sums[col].Known {
-				p.skipped(tot.Ref, say("%s的各项资金 (当年财政拨款、上年结转资金、其他资金) 均未填写", "no part of %s (current, carry-over, other) is filled in", colNames[col]))
+				p.skipped(tot.Ref, say("%s的各项资金 (当年财政拨款、上年结转资金、其他资金等) 均未填写", "no part of %s (current, carry-over, other, ...) is filled in", colNames[col]))
 				continue
 			}
 			exp := c.sums[col].Range.Show(tot.Places)
 			v := formulas.Compare(c.sums[col].Range, *tot.Num, tot.Places)
 			p.judge(v, tot.Ref, exp, shownText(tot), say(
-				"年度资金总额的%s为 %s, 但 当年财政拨款 %s + 上年结转资金 %s + 其他资金 %s = %s; 请核对总额或各项资金",
-				"the %s of total funds is %s, but current %s + carry-over %s + other %s = %s; check the total or its parts",
-				colNames[col], shownText(tot), partText(rows, form.FundCurrent, col), partText(rows, form.FundCarry, col),
-				partText(rows, form.FundOther, col), exp))
+				"年度资金总额的%s为 %s, 但 %s = %s; 请核对总额或各项资金",
+				"the %s of total funds is %s, but %s = %s; check the total or its parts",
+				colNames[col], shownText(tot), partsText(rows, col), exp))
 		}
 	},
+}
+
+// partsText is the sum of the parts of column col as a message writes it:
+// 当年财政拨款 17.52 + 上年结转资金 0 + 其他资金 0, and the rows a region's
+// form adds (财政专户管理资金, 单位资金) where the form has them.
+func partsText(rows *[form.NumFunds]form.FundRow, col int) msg {
+	var z, e []string
+	for i := form.FundCurrent; i < form.NumFunds; i++ {
+		if i > form.FundOther && !rows[i].Label.Found() {
+			continue
+		}
+		z = append(z, fundRowNames[i].zh+" "+partText(rows, i, col))
+		e = append(e, fundRowNames[i].en+" "+partText(rows, i, col))
+	}
+	return msg{strings.Join(z, " + "), strings.Join(e, " + ")}
 }
 
 func partText(rows *[form.NumFunds]form.FundRow, i, col int) string {

@@ -20,8 +20,8 @@ type seedInd struct{ l1, l2, l3, target, actual, weight, score, reason string }
 
 type seedForm struct {
 	project, dept, unit string
-	funds               [form.NumFunds][3]string // 年初预算数, 全年预算数, 全年执行数
-	rates               [form.NumFunds]string
+	funds               [4][3]string // 年初预算数, 全年预算数, 全年执行数
+	rates               [4]string
 	weight, score       string
 	inds                []seedInd
 	total, grade        string
@@ -29,8 +29,8 @@ type seedForm struct {
 
 var seed1 = seedForm{
 	project: "信息化运维项目", dept: "上海市文化和旅游局", unit: "上海市文化旅游市场质量监测和服务中心",
-	funds:  [form.NumFunds][3]string{{"17.52", "17.52", "17.50"}, {"17.52", "17.52", "17.50"}, {"0.00", "0.00", "0.00"}, {"0.00", "0.00", "0.00"}},
-	rates:  [form.NumFunds]string{"99.88", "99.88", "0.00", "0.00"},
+	funds:  [4][3]string{{"17.52", "17.52", "17.50"}, {"17.52", "17.52", "17.50"}, {"0.00", "0.00", "0.00"}, {"0.00", "0.00", "0.00"}},
+	rates:  [4]string{"99.88", "99.88", "0.00", "0.00"},
 	weight: "10.00", score: "9.99",
 	inds: []seedInd{
 		{"成本指标", "经济成本指标", "系统运行维护成本", "≤17.52(万元)", "17.50(万元)", "10.00", "10.00", ""},
@@ -51,8 +51,8 @@ var seed1 = seedForm{
 
 var seed2 = seedForm{
 	project: "文旅管理与服务", dept: "上海市文化和旅游局", unit: "上海市文化旅游市场质量监测和服务中心",
-	funds:  [form.NumFunds][3]string{{"407.30", "407.30", "407.30"}, {"407.30", "407.30", "407.30"}, {"0.00", "0.00", "0.00"}, {"0.00", "0.00", "0.00"}},
-	rates:  [form.NumFunds]string{"100.00", "100.00", "0.00", "0.00"},
+	funds:  [4][3]string{{"407.30", "407.30", "407.30"}, {"407.30", "407.30", "407.30"}, {"0.00", "0.00", "0.00"}, {"0.00", "0.00", "0.00"}},
+	rates:  [4]string{"100.00", "100.00", "0.00", "0.00"},
 	weight: "10.00", score: "10.00",
 	inds: []seedInd{
 		{"成本指标", "经济成本指标", "热线客服人员配置单位成本", "≤16.29(万元/年)", "16.29(万元/年)", "10.00", "10.00", ""},
@@ -97,8 +97,8 @@ func build(s seedForm) *form.Form {
 		AmountUnit: "万元", FundsLabel: cell("A5", "项目资金 (万元)"),
 		Goal: cell("B11", "全面配合文旅投诉属地化管理机制"), Done: cell("E11", "根据业务发展需求和用户反馈"),
 	}
-	labels := [form.NumFunds]string{"年度资金总额:", "其中:当年财政拨款", "上年结转资金", "其他资金"}
-	for i := range f.Funds {
+	labels := []string{"年度资金总额:", "其中:当年财政拨款", "上年结转资金", "其他资金"}
+	for i := range labels { // the seed's four rows
 		row := 6 + i
 		at := func(col string) string { return fmt.Sprintf("%s%d", col, row) }
 		r := &f.Funds[i]
@@ -280,6 +280,10 @@ func faults() []fault {
 		{name: "per-一级 weights", seed: seed1, prof: func(p *formulas.Profile) {
 			p.L1Weights = map[string]decimal.Decimal{"成本指标": decimal.NewFromInt(20), "产出指标": decimal.NewFromInt(40)}
 		}, code: "l1.weight", cell: "A13", sev: Error, exp: "20.00"},
+		{name: "a 财政专户管理资金 row (四川) left out of the total", seed: seed1, fn: func(f *form.Form) {
+			r := &f.Funds[form.FundSpecial]
+			r.Label, r.Budget = cell("B10", "财政专户管理资金"), cell("D10", "1.00")
+		}, code: "funds.sum", cell: "D6", sev: Error, exp: "18.51~18.53"},
 		{name: "一级 states a weight its rows do not add up to", seed: seed1, fn: func(f *form.Form) {
 			set(&ind(f, 0).L1, "成本指标(15分)")
 		}, code: "weights.l1", cell: "A13", sev: Error, exp: "15.00"},

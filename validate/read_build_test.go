@@ -19,7 +19,7 @@ type bookInd struct{ l1, l2, l3, target, actual, weight, score, reason string }
 
 type bookForm struct {
 	title, project, dept, unit string
-	funds                      [form.NumFunds][6]string // 年初预算数 全年预算数 全年执行数 分值 执行率 得分
+	funds                      [4][6]string // 年初预算数 全年预算数 全年执行数 分值 执行率 得分
 	goal, done                 string
 	inds                       []bookInd
 	totalW, totalS, grade      string
