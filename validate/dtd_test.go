@@ -96,9 +96,10 @@ func TestHasDTD(t *testing.T) {
 			if full := fullDTD(f); full != c.dtd {
 				t.Errorf("%s (method %d): whole part read: %v, want %v", c.name, m, full, c.dtd)
 			}
-			// The first bytes settle every short prolog; a long one is
+			// The first bytes settle every short prolog (a long root tag too:
+			// its start is enough); a long one is
 			// read on.
-			long := strings.Contains(c.name, "long") || strings.Contains(c.name, "broken") || c.xml == ""
+			long := strings.Contains(c.name, "long comment") || strings.Contains(c.name, "broken") || c.xml == ""
 			if dtd, ok := prologDTD(f, 256); ok == long || ok && dtd != c.dtd {
 				t.Errorf("%s (method %d): prologDTD %v, %v", c.name, m, dtd, ok)
 			}
@@ -178,6 +179,16 @@ func TestPrologDTDRealParts(t *testing.T) {
 			if !ok || dtd || fullDTD(f) {
 				t.Errorf("%s %s: prologDTD %v, %v", filepath.Base(p), f.Name, dtd, ok)
 			}
+			// and with no XML decoder
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, _ := io.ReadAll(io.LimitReader(rc, 4096))
+			rc.Close()
+			if !plainProlog(head) {
+				t.Errorf("%s %s: prologDTD %v, %v", filepath.Base(p), f.Name, dtd, ok)
+			}
 		}
 	}
 }
@@ -215,5 +226,32 @@ func BenchmarkNoDTD(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// plainProlog never says "no DOCTYPE" where the XML decoder finds one,
+// over prologs built from the pieces either could trip on.
+func TestPlainPrologAgrees(t *testing.T) {
+	pieces := []string{"\ufeff", " ", "\r\n", "\t", `<?xml version="1.0"?>`, `<?xml encoding="GBK"?>`, `<??>`, `<?pi a?b?>`, "<?", "?>",
+		"<!--", "-->", "<!-- c -->", "<!-- a -- b -->", "<!---->", "<!-->", "--", "<!DOCTYPE x>", "<!DOCTYPE x [<!ENTITY e 'y'>]>",
+		"<!ELEMENT x ANY>", "<![CDATA[x]]>", "text", "<", ">", "<x>", "<x/>", `<a:theme xmlns:a="u">`, "<项目>", "<1>", "</x>", "<:x>", "<_x>"}
+	r := rand.New(rand.NewPCG(5, 6))
+	plain := 0
+	for i := 0; i < 50000; i++ {
+		var b strings.Builder
+		for j := r.IntN(6); j >= 0; j-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		head := []byte(b.String())
+		if !plainProlog(head) {
+			continue
+		}
+		plain++
+		if dtd, _ := prolog(xml.NewDecoder(bytes.NewReader(head))); dtd {
+			t.Fatalf("%q: plainProlog, but the decoder finds a DOCTYPE", head)
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("only %d plain prologs drawn", plain)
 	}
 }

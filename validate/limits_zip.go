@@ -193,8 +193,43 @@ func prologDTD(f *zip.File, n int64) (dtd, ok bool) {
 		r = fr
 	}
 	head, _ := io.ReadAll(io.LimitReader(r, 64<<10))
+	if plainProlog(head) {
+		return false, true
+	}
 	dtd, root := prolog(xml.NewDecoder(bytes.NewReader(head)))
 	return dtd, dtd || root
+}
+
+// plainProlog reports whether head reaches a start tag past nothing but
+// a BOM, white space, comments and processing instructions (the XML
+// declaration): no DOCTYPE then, as prolog would also find, without an
+// xml.Decoder's allocations (its names and attributes). Anything else,
+// a DOCTYPE included, is left to prolog.
+func plainProlog(head []byte) bool {
+	d := bytes.TrimPrefix(head, []byte("\ufeff"))
+	for {
+		d = bytes.TrimLeft(d, " \t\r\n")
+		var end []byte
+		switch {
+		case bytes.HasPrefix(d, []byte("<?")):
+			end = []byte("?>")
+		case bytes.HasPrefix(d, []byte("<!--")):
+			d, end = d[2:], []byte("-->") // "<!-->" does not close it
+		default:
+			return len(d) > 1 && d[0] == '<' && nameStart(d[1])
+		}
+		i := bytes.Index(d[2:], end)
+		if i < 0 {
+			return false
+		}
+		d = d[2+i+len(end):]
+	}
+}
+
+// nameStart reports whether an element name may begin with byte c (any
+// byte of a multi-byte character counts: prolog judges those).
+func nameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
 }
 
 // prolog reads d's tokens up to the root element: dtd tells whether a
