@@ -35,3 +35,19 @@ func TestReadSpecData(t *testing.T) {
 		t.Errorf("bad spec: %v", err)
 	}
 }
+
+// TestSpecTableSichuanFunds: a spec table's 财政专户管理资金 and 单位资金
+// columns fill 四川's own fund rows.
+func TestSpecTableSichuanFunds(t *testing.T) {
+	data := []byte("项目名称,主管部门,实施单位,年度,一级指标,二级指标,三级指标,年度指标值,分值,全年预算数,财政专户管理资金全年预算数,单位资金全年预算数,单位资金全年执行数\n" +
+		"工资性支出,某县发展和改革局,某县发展和改革局,2023,产出指标,数量指标,发放覆盖率,=100%,90,200,30,21.89,20\n")
+	s, err := ReadSpecData("sichuan.csv", data, formulas.Default(), 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := s.Projects[0].Funds
+	if f.Current == nil || f.Current.Budget.String() != "200" || f.Special == nil || f.Special.Budget.String() != "30" ||
+		f.Own == nil || f.Own.Budget.String() != "21.89" || f.Own.Exec.String() != "20" {
+		t.Errorf("funds %+v %+v %+v", f.Current, f.Special, f.Own)
+	}
+}

@@ -127,6 +127,10 @@ func headerKey(h string, p *formulas.Profile) string {
 	switch {
 	case strings.Contains(h, "结转"):
 		row = form.FundCarry
+	case strings.Contains(h, "财政专户"):
+		row = form.FundSpecial
+	case strings.Contains(h, "单位资金"):
+		row = form.FundOwn
 	case strings.Contains(h, "其他"):
 		row = form.FundOther
 	}
