@@ -2,6 +2,7 @@ package validate
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -81,6 +82,9 @@ var statedRe = regexp.MustCompile(`\((\d+(?:\.\d+)?)分\)`)
 // reader keeps the category's name in Text, the cell as written in Raw.
 func statedWeight(texts ...string) (decimal.Decimal, bool) {
 	for _, t := range texts {
+		if !strings.Contains(t, "分") {
+			continue // most 一级 cells: no regular expression
+		}
 		if m := statedRe.FindStringSubmatch(formulas.Normalize(t)); m != nil {
 			if d, err := decimal.NewFromString(m[1]); err == nil {
 				return d, true
