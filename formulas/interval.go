@@ -50,10 +50,33 @@ func hull(a, b Interval) Interval {
 	return Interval{decimal.Min(a.Lo, b.Lo), decimal.Max(a.Hi, b.Hi)}
 }
 
-func add(a, b Interval) Interval { return Interval{a.Lo.Add(b.Lo), a.Hi.Add(b.Hi)} }
-func sub(a, b Interval) Interval { return Interval{a.Lo.Sub(b.Hi), a.Hi.Sub(b.Lo)} }
+// exact reports whether a's ends are one decimal, written alike (Exact
+// makes them so): an operation on two such is then done once, its result
+// the same as both ends computed apart would be (and Min and Max of equal
+// products keep the first).
+func (a Interval) exact() bool { return a.Lo.Exponent() == a.Hi.Exponent() && a.Lo.Cmp(a.Hi) == 0 }
+
+func add(a, b Interval) Interval {
+	if a.exact() && b.exact() {
+		s := a.Lo.Add(b.Lo)
+		return Interval{s, s}
+	}
+	return Interval{a.Lo.Add(b.Lo), a.Hi.Add(b.Hi)}
+}
+
+func sub(a, b Interval) Interval {
+	if a.exact() && b.exact() {
+		d := a.Lo.Sub(b.Hi)
+		return Interval{d, d}
+	}
+	return Interval{a.Lo.Sub(b.Hi), a.Hi.Sub(b.Lo)}
+}
 
 func mul(a, b Interval) Interval {
+	if a.exact() && b.exact() {
+		p := a.Lo.Mul(b.Lo)
+		return Interval{p, p}
+	}
 	p := []decimal.Decimal{a.Lo.Mul(b.Lo), a.Lo.Mul(b.Hi), a.Hi.Mul(b.Lo), a.Hi.Mul(b.Hi)}
 	return Interval{decimal.Min(p[0], p[1:]...), decimal.Max(p[0], p[1:]...)}
 }
@@ -64,6 +87,10 @@ func div(a, b Interval) (Interval, bool) {
 		return Interval{}, false
 	}
 	q := func(x, y decimal.Decimal) decimal.Decimal { return x.DivRound(y, divPrec) }
+	if a.exact() && b.exact() {
+		p := q(a.Lo, b.Lo)
+		return Interval{p, p}, true
+	}
 	p := []decimal.Decimal{q(a.Lo, b.Lo), q(a.Lo, b.Hi), q(a.Hi, b.Lo), q(a.Hi, b.Hi)}
 	return Interval{decimal.Min(p[0], p[1:]...), decimal.Max(p[0], p[1:]...)}, true
 }
@@ -78,5 +105,9 @@ func maxI(a, b Interval) Interval {
 
 // round rounds both ends half away from zero, as Excel's ROUND does.
 func round(a Interval, places int32) Interval {
+	if a.exact() {
+		r := a.Lo.Round(places)
+		return Interval{r, r}
+	}
 	return Interval{a.Lo.Round(places), a.Hi.Round(places)}
 }
