@@ -254,7 +254,8 @@ func setNumber(x *form.Cell) {
 	if !ok {
 		if rawErr == nil && x.Text == "" && x.Raw != "" {
 			// A number hidden by its format: fall back to the stored value.
-			x.Num, x.Places = &rawNum, max(0, -rawNum.Exponent())
+			n := rawNum // rawNum itself stays off the heap on the usual path
+			x.Num, x.Places = &n, max(0, -rawNum.Exponent())
 		}
 		return
 	}

@@ -44,6 +44,8 @@ type Checker struct {
 	// with: opt.Profile plus the layout's own categories (Layout.Categories),
 	// for the layouts that carry some; built once, not per form.
 	byLayout map[string]*formulas.Profile
+	// exprs are the row rules of opt.Profile and of each byLayout profile.
+	exprs map[*formulas.Profile]*rowExprs
 }
 
 // NewChecker returns a checker running checks on the forms read with opt
@@ -64,7 +66,11 @@ func NewChecker(checks []*Check, opt ReadOptions) *Checker {
 			byLayout[l.Name] = opt.Profile.WithCategories(l.Categories)
 		}
 	}
-	return &Checker{checks: append([]*Check(nil), checks...), opt: opt, byLayout: byLayout}
+	exprs := map[*formulas.Profile]*rowExprs{opt.Profile: newRowExprs(opt.Profile)}
+	for _, p := range byLayout {
+		exprs[p] = newRowExprs(p)
+	}
+	return &Checker{checks: append([]*Check(nil), checks...), opt: opt, byLayout: byLayout, exprs: exprs}
 }
 
 // profileOf is the profile f is checked with: the checker's, plus the
@@ -130,8 +136,8 @@ func (k *Checker) run(f *form.Form, t *Tamper) ([]Finding, Summary) {
 			}
 		}
 	}
-	memo := &calcMemo{}
 	prof := k.profileOf(f)
+	memo := &calcMemo{x: k.exprs[prof]}
 	for _, c := range checks {
 		pass := &Pass{Form: f, Profile: prof, Tamper: t, check: c, out: &out, memo: memo}
 		c.Run(pass)
@@ -142,7 +148,7 @@ func (k *Checker) run(f *form.Form, t *Tamper) ([]Finding, Summary) {
 		return out, Summary{}
 	}
 	if memo.c == nil {
-		memo.c = newCalc(f, prof)
+		memo.c = newCalcWith(f, prof, memo.x)
 	}
 	return out, memo.c.summary()
 }

@@ -175,8 +175,9 @@ type indRow struct {
 	env formulas.Env
 }
 
-// rowExprs are the rules evaluated per indicator row, built once per form
-// rather than once per row and check (building one parses its literals).
+// rowExprs are the rules evaluated per indicator row, built once per
+// profile by the Checker rather than per row and check (building one
+// parses its literals). They are only read: Runs share them.
 type rowExprs struct {
 	kind, capShown, overCap, levelFloor formulas.Expr
 	scoreIn                             formulas.Expr // ScoreBounds over x
@@ -216,7 +217,11 @@ type calc struct {
 // calcMemo holds the calc of one Run: every check reads the same figures,
 // and computing them (parsing each target and actual) once per form
 // instead of once per check is most of what the checks cost.
-type calcMemo struct{ c *calc }
+// x are the row rules of the Run's profile, built once by the Checker.
+type calcMemo struct {
+	c *calc
+	x *rowExprs
+}
 
 // calc is the form's recomputed figures, computed on first use. Checks
 // only read a calc, so the passes of one Run share it.
@@ -225,24 +230,29 @@ func (p *Pass) calc() *calc {
 		return newCalc(p.Form, p.Profile)
 	}
 	if p.memo.c == nil {
-		p.memo.c = newCalc(p.Form, p.Profile)
+		p.memo.c = newCalcWith(p.Form, p.Profile, p.memo.x)
 	}
 	return p.memo.c
 }
 
-func newCalc(f *form.Form, p *formulas.Profile) *calc {
+func newCalc(f *form.Form, p *formulas.Profile) *calc { return newCalcWith(f, p, nil) }
+
+// newCalcWith is newCalc with p's row rules x (nil: built here).
+func newCalcWith(f *form.Form, p *formulas.Profile, x *rowExprs) *calc {
 	if p == nil {
 		p = formulas.Default()
 	}
+	if x == nil {
+		x = newRowExprs(p)
+	}
 	c := &calc{f: f, p: p, places: p.Places}
-	c.readRows()
+	c.readRows(x)
 	c.computeFunds()
 	c.computeTotal()
 	return c
 }
 
-func (c *calc) readRows() {
-	x := newRowExprs(c.p)
+func (c *calc) readRows(x *rowExprs) {
 	c.rows = make([]indRow, 0, len(c.f.Indicators))
 	for i := range c.f.Indicators {
 		ind := &c.f.Indicators[i]
