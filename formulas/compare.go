@@ -18,7 +18,8 @@ const (
 // figure's own rounding interval meets exp; one unit further is a slip.
 func Compare(exp Interval, d decimal.Decimal, places int32) Verdict {
 	unit := decimal.New(1, -places)
-	own := Interval{d.Sub(unit.Div(decimal.NewFromInt(2))), d.Add(unit.Div(decimal.NewFromInt(2)))}
+	half := decimal.New(5, -places-1) // unit ÷ 2, exactly
+	own := Interval{d.Sub(half), d.Add(half)}
 	switch {
 	case own.Overlaps(exp):
 		return Consistent

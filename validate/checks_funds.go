@@ -23,8 +23,11 @@ var fundsSum = &Check{
 				p.skipped(tot.Ref, say("%s的各项资金 (当年财政拨款、上年结转资金、其他资金等) 均未填写", "no part of %s (current, carry-over, other, ...) is filled in", colNames[col]))
 				continue
 			}
-			exp := c.sums[col].Range.Show(tot.Places)
 			v := formulas.Compare(c.sums[col].Range, *tot.Num, tot.Places)
+			if v == formulas.Consistent {
+				continue // judge says nothing: spare building the message
+			}
+			exp := c.sums[col].Range.Show(tot.Places)
 			p.judge(v, tot.Ref, exp, shownText(tot), say(
 				"年度资金总额的%s为 %s, 但 %s = %s; 请核对总额或各项资金",
 				"the %s of total funds is %s, but %s = %s; check the total or its parts",
@@ -71,8 +74,11 @@ var fundsRate = &Check{
 				p.skipped(r.Rate.Ref, say("%s的全年预算数或全年执行数未填写或不是数字", "the budget or spending of %s is empty or not a number", fundRowNames[i]))
 				continue
 			}
-			exp := g.Range.Show(r.Rate.Places)
 			v := formulas.Compare(g.Range, *r.Rate.Num, r.Rate.Places)
+			if v == formulas.Consistent {
+				continue
+			}
+			exp := g.Range.Show(r.Rate.Places)
 			p.judge(v, r.Rate.Ref, exp, shownText(r.Rate), say(
 				"%s的执行率应为 全年执行数 %s ÷ 全年预算数 %s × 100 = %s, 表中为 %s; 请改正执行率",
 				"the execution rate of %s should be spending %s ÷ budget %s × 100 = %s, the form shows %s; correct the rate",

@@ -353,8 +353,12 @@ func staleNum(p *Pass, cell form.Cell, g Figure) {
 	if cell.Formula == "" || cell.Num == nil || !g.Known {
 		return
 	}
+	v := formulas.Compare(g.Range, *cell.Num, cell.Places)
+	if v == formulas.Consistent {
+		return // judge says nothing: spare building the message
+	}
 	exp := g.Range.Show(cell.Places)
-	p.judge(formulas.Compare(g.Range, *cell.Num, cell.Places), cell.Ref, exp, shownText(cell), say(
+	p.judge(v, cell.Ref, exp, shownText(cell), say(
 		"公式单元格显示 %s, 按表中数据重算应为 %s; 请在 Excel/WPS 中重新计算并保存, 或恢复原公式",
 		"the formula cell shows %s but recomputes to %s; recalculate and save in Excel/WPS, or restore the formula",
 		shownText(cell), exp))
