@@ -1,6 +1,7 @@
 package formread
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -16,11 +17,10 @@ import (
 func readByFingerprint(g *Grid, fp *form.Fingerprint, p *formulas.Profile) *form.Form {
 	fm := &form.Form{Sheet: g.sheet, Template: fp, Indicators: make([]form.Indicator, max(fp.Rows, 0))}
 	g.applyLayout(fm)
-	cells := fm.Cells()
 	at := map[*form.Cell]string{} // where each field was said to be
 	for key, a1 := range fp.Fields {
-		c, ok := cells[key]
-		if !ok {
+		c := cellOf(fm, key)
+		if c == nil {
 			continue
 		}
 		col, row, err := excelize.CellNameToCoordinates(strings.ReplaceAll(a1, "$", ""))
@@ -53,6 +53,22 @@ func readByFingerprint(g *Grid, fp *form.Fingerprint, p *formulas.Profile) *form
 		fm.AmountUnit = p.AmountUnit
 	}
 	return fm
+}
+
+// cellOf is the cell of fm that key names as fm.Cells() names it, or nil:
+// without building that map of every field's key for each form.
+func cellOf(fm *form.Form, key string) *form.Cell {
+	k, ok := form.ParseKey(key)
+	if !ok {
+		return nil
+	}
+	if k.Group != form.GroupHead {
+		_, rest, _ := strings.Cut(key, ".")
+		if num, _, _ := strings.Cut(rest, "."); num != strconv.Itoa(k.Index) {
+			return nil // "ind.03.target": ParseKey reads it, Cells names it otherwise
+		}
+	}
+	return fm.Cell(k)
 }
 
 // fits checks the fingerprint against labels it can be checked by: each
