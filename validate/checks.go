@@ -119,7 +119,10 @@ func (e envs) set(name string, x figIn) {
 }
 
 func (e envs) list(name string, xs []figIn) {
-	var r, v []formulas.Interval
+	var r, v []formulas.Interval // nil for no xs, as ListVal is given it
+	if len(xs) > 0 {
+		r, v = make([]formulas.Interval, 0, len(xs)), make([]formulas.Interval, 0, len(xs))
+	}
 	for _, x := range xs {
 		r = append(r, x.iv)
 		v = append(v, formulas.Exact(x.v))
@@ -212,6 +215,7 @@ type calc struct {
 	// missing: each missing one between 0 and its weight.
 	totalBound Figure
 	rescaled   bool
+	wsum       *wsumMemo // weightSum, on first use
 }
 
 // calcMemo holds the calc of one Run: every check reads the same figures,

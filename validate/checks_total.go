@@ -14,6 +14,20 @@ import (
 // weightSum applies weights.sum; ok is false when a weight is missing
 // (ind.missing, ind.parse and funds.missing report that).
 func (c *calc) weightSum() (Figure, bool) {
+	if c.wsum == nil { // two checks ask: evaluated once
+		g, ok := c.evalWeightSum()
+		c.wsum = &wsumMemo{g, ok}
+	}
+	return c.wsum.g, c.wsum.ok
+}
+
+// wsumMemo is weightSum once computed.
+type wsumMemo struct {
+	g  Figure
+	ok bool
+}
+
+func (c *calc) evalWeightSum() (Figure, bool) {
 	if c.fundsW == nil {
 		return Figure{}, false
 	}
