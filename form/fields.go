@@ -1,6 +1,7 @@
 package form
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -107,6 +108,11 @@ var (
 // IndCols are the columns of an indicator row.
 var IndCols = []*Field{FL1, FL2, FL3, FTarget, FActual, FWeight, FScore, FReason, FTargetOp, FTargetUnit, FScoreCoef}
 
+// FHelper names the hidden helper cells of an indicator row in a seal
+// record ("ind.3.helper"), so their formulas follow the row when rows are
+// inserted or deleted. No form cell has it: Form.Cell gives nil.
+var FHelper = &Field{"helper", "辅助单元格", nil, "helper cell", KindText}
+
 // Key names one field of one form: a head field, a column of one funds
 // row, or a column of one indicator row.
 type Key struct {
@@ -125,6 +131,36 @@ const (
 	GroupInd
 )
 
+// HeadKey is the key of a head field (FProject, FTotal, ...).
+func HeadKey(f *Field) Key { return newKey(f, GroupHead, 0, HeadFields) }
+
+// FundKey is the key of column f (FFundBudget, ...) of funds row row
+// (FundTotal ... FundOwn).
+func FundKey(row int, f *Field) Key {
+	if row < 0 || row >= NumFunds {
+		panic("form: no funds row " + strconv.Itoa(row))
+	}
+	return newKey(f, GroupFunds, row, FundCols)
+}
+
+// IndKey is the key of column f (FTarget, ..., or FHelper) of indicator i
+// (from 0).
+func IndKey(i int, f *Field) Key {
+	if i < 0 {
+		panic("form: negative indicator " + strconv.Itoa(i))
+	}
+	return newKey(f, GroupInd, i, append(IndCols[:len(IndCols):len(IndCols)], FHelper))
+}
+
+// newKey builds a key of a field of group fs; a field not of the group is
+// a programming error, caught where it is made.
+func newKey(f *Field, g Group, i int, fs []*Field) Key {
+	if !slices.Contains(fs, f) {
+		panic("form: field " + f.Key + " is not of its group")
+	}
+	return Key{Field: f, Group: g, Index: i}
+}
+
 // String is the key as the fingerprint and the seal record store it:
 // "project", "funds.0.budget", "ind.3.target".
 func (k Key) String() string {
@@ -137,8 +173,18 @@ func (k Key) String() string {
 	return k.Field.Key
 }
 
-// ParseKey reads a key as stored in a fingerprint or a seal record.
+// ParseKey reads a key as stored in a fingerprint or a seal record. Only
+// the spelling String gives is read ("ind.3.target", not "ind.03.target"),
+// so a key read names the field the same string names everywhere.
 func ParseKey(s string) (Key, bool) {
+	k, ok := parseKey(s)
+	if !ok || k.String() != s {
+		return Key{}, false
+	}
+	return k, true
+}
+
+func parseKey(s string) (Key, bool) {
 	for _, f := range HeadFields {
 		if f.Key == s {
 			return Key{Field: f}, true
@@ -161,6 +207,9 @@ func ParseKey(s string) (Key, bool) {
 	case "ind":
 		if f := byKey(IndCols, col); f != nil {
 			return Key{f, GroupInd, i}, true
+		}
+		if col == FHelper.Key {
+			return Key{FHelper, GroupInd, i}, true
 		}
 	}
 	return Key{}, false
@@ -185,7 +234,7 @@ func (f *Form) Cell(k Key) *Cell {
 		}
 		return f.Funds[k.Index].cells()[fieldIndex(FundCols, k.Field)]
 	case GroupInd:
-		if k.Index < 0 || k.Index >= len(f.Indicators) {
+		if k.Index < 0 || k.Index >= len(f.Indicators) || k.Field == FHelper {
 			return nil
 		}
 		return f.Indicators[k.Index].cells()[fieldIndex(IndCols, k.Field)]

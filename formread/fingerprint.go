@@ -1,7 +1,6 @@
 package formread
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -58,15 +57,9 @@ func readByFingerprint(g *Grid, fp *form.Fingerprint, p *formulas.Profile) *form
 // cellOf is the cell of fm that key names as fm.Cells() names it, or nil:
 // without building that map of every field's key for each form.
 func cellOf(fm *form.Form, key string) *form.Cell {
-	k, ok := form.ParseKey(key)
+	k, ok := form.ParseKey(key) // only as Cells spells it: not "ind.03.target"
 	if !ok {
 		return nil
-	}
-	if k.Group != form.GroupHead {
-		_, rest, _ := strings.Cut(key, ".")
-		if num, _, _ := strings.Cut(rest, "."); num != strconv.Itoa(k.Index) {
-			return nil // "ind.03.target": ParseKey reads it, Cells names it otherwise
-		}
 	}
 	return fm.Cell(k)
 }

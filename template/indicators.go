@@ -281,7 +281,7 @@ func (s *sheetWriter) totals() {
 	if v, ok := s.w.cache[s.sheet][fs].(decimal.Decimal); ok {
 		env["funds_score"] = formulas.Num(v)
 	}
-	total := lay.Ref(form.FTotal.Key)
+	total := lay.RefOf(form.HeadKey(form.FTotal))
 	refs := formulas.Refs{"funds_weight": fw, "weights": span(g.ind["weight"]),
 		"funds_score": fs, "scores": span(g.ind["score"]), "total": total}
 	if tr > 0 {
@@ -290,7 +290,7 @@ func (s *sheetWriter) totals() {
 			end -= 4
 		}
 		s.box(Cell(1, tr), Cell(end, tr), s.text("total.score", "总分"), st.label)
-		s.rule(lay.Ref(form.FTotalW.Key), "weights.sum", refs, env, st.formula)
+		s.rule(lay.RefOf(form.HeadKey(form.FTotalW)), "weights.sum", refs, env, st.formula)
 		for c := end + 1; c <= g.width; c++ {
 			if c != g.ind["weight"] && c != g.ind["score"] {
 				s.set(Cell(c, tr), nil, st.text)
@@ -441,7 +441,7 @@ func (s *sheetWriter) conditional() {
 	}
 	s.cond(rg(g.ind["score"]), "ind.cap", refs, st.condRed)
 	s.cond(rg(g.ind["reason"]), "ind.reason", refs, st.condYellow)
-	if tw := lay.Ref(form.FTotalW.Key); tw != "" {
+	if tw := lay.RefOf(form.HeadKey(form.FTotalW)); tw != "" {
 		wc := g.ind["weight"]
 		s.cond(tw, "weights.off", formulas.Refs{"weights": fmt.Sprintf("$%s:$%s", Cell(wc, first), Cell(wc, last)), "weights_total": tw}, st.condRed)
 	}

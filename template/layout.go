@@ -138,9 +138,7 @@ func (l Layout) Place(f *form.Form) {
 	for i := range f.Indicators {
 		f.Indicators[i].Row = l.IndRow(i)
 	}
-	for key, c := range f.Cells() {
-		c.Ref = l.Ref(key)
-	}
+	f.Each(func(k form.Key, c *form.Cell) { c.Ref = l.RefOf(k) })
 }
 
 // Ref returns the A1 reference of the field key (see form.Cells), or ""
@@ -150,6 +148,12 @@ func (l Layout) Ref(key string) string {
 	if !ok {
 		return ""
 	}
+	return l.RefOf(k)
+}
+
+// RefOf returns the A1 reference of field k, or "" when the layout has
+// no such field.
+func (l Layout) RefOf(k form.Key) string {
 	col, row := l.at(k)
 	if col == 0 || row == 0 {
 		return ""
@@ -209,11 +213,11 @@ func (l Layout) Fingerprint(sheet string) *form.Fingerprint {
 	f := &form.Form{Sheet: sheet}
 	l.Place(f)
 	fields := map[string]string{}
-	for k, c := range f.Cells() {
+	f.Each(func(k form.Key, c *form.Cell) {
 		if c.Ref != "" { // fields the layout does not have
-			fields[k] = c.Ref
+			fields[k.String()] = c.Ref
 		}
-	}
+	})
 	return &form.Fingerprint{
 		Generator: "xlsxeval", Version: Version, Profile: l.Profile.Name,
 		Sheet: sheet, Rows: l.Rows, Layout: l.g.lay.Name, Fields: fields,

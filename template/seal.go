@@ -1,7 +1,6 @@
 package template
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -64,7 +63,7 @@ func formulaKey(lay Layout, keys map[string]string, ref string) string {
 		return k
 	}
 	if i := integrity.RowOf(ref) - lay.IndRow(0); i >= 0 && i < lay.Rows {
-		return fmt.Sprintf("ind.%d.helper", i)
+		return form.IndKey(i, form.FHelper).String()
 	}
 	return ""
 }
@@ -96,36 +95,36 @@ func Record(pr *Project, sheet string, year int, lay Layout) *integrity.Record {
 		year = pr.Year
 	}
 	r := &integrity.Record{Version: integrity.Version, Sheet: sheet}
-	add := func(key, v string, num bool) {
-		if v != "" && lay.Ref(key) != "" { // a field the layout has
-			r.Fields = append(r.Fields, integrity.Field{Key: key, Ref: lay.Ref(key), Value: v, Num: num})
+	add := func(k form.Key, v string, num bool) {
+		if ref := lay.RefOf(k); v != "" && ref != "" { // a field the layout has
+			r.Fields = append(r.Fields, integrity.Field{Key: k.String(), Ref: ref, Value: v, Num: num})
 		}
 	}
 	if year != 0 {
-		add("year", strconv.Itoa(year), true)
+		add(form.HeadKey(form.FYear), strconv.Itoa(year), true)
 	}
-	add("funds.0.weight", lay.Profile.BudgetWeight.String(), true)
+	add(form.FundKey(form.FundTotal, form.FFundWeight), lay.Profile.BudgetWeight.String(), true)
 	if pr == nil {
 		return r
 	}
 	r.Project, r.Code = pr.Name, pr.Code
-	add("project", pr.Name, false)
-	add("department", pr.Department, false)
-	add("unit", pr.Unit, false)
-	add("goal", pr.Goal, false)
+	add(form.HeadKey(form.FProject), pr.Name, false)
+	add(form.HeadKey(form.FDepartment), pr.Department, false)
+	add(form.HeadKey(form.FUnit), pr.Unit, false)
+	add(form.HeadKey(form.FGoal), pr.Goal, false)
 	for i := form.FundCurrent; i < form.NumFunds; i++ {
 		if f := pr.Funds.Row(i); f != nil {
-			add(fmt.Sprintf("funds.%d.initial", i), decString(f.Initial), true)
-			add(fmt.Sprintf("funds.%d.budget", i), decString(f.Budget), true)
+			add(form.FundKey(i, form.FFundInitial), decString(f.Initial), true)
+			add(form.FundKey(i, form.FFundBudget), decString(f.Budget), true)
 		}
 	}
 	for i, x := range pr.Indicators {
-		k := func(col string) string { return fmt.Sprintf("ind.%d.%s", i, col) }
-		add(k("l1"), x.L1, false)
-		add(k("l2"), x.L2, false)
-		add(k("l3"), x.L3, false)
-		add(k("target"), x.Target, false)
-		add(k("weight"), decString(x.Weight), true)
+		k := func(f *form.Field) form.Key { return form.IndKey(i, f) }
+		add(k(form.FL1), x.L1, false)
+		add(k(form.FL2), x.L2, false)
+		add(k(form.FL3), x.L3, false)
+		add(k(form.FTarget), x.Target, false)
+		add(k(form.FWeight), decString(x.Weight), true)
 	}
 	return r
 }

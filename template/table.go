@@ -112,14 +112,14 @@ func headerKey(h string, p *formulas.Profile) string {
 			}
 		}
 	}
-	col := ""
+	var col *form.Field
 	switch {
 	case strings.Contains(h, "年初"):
-		col = "initial"
+		col = form.FFundInitial
 	case strings.Contains(h, "执行数"):
-		col = "exec"
+		col = form.FFundExec
 	case strings.Contains(h, "预算数"):
-		col = "budget"
+		col = form.FFundBudget
 	default:
 		return ""
 	}
@@ -134,7 +134,7 @@ func headerKey(h string, p *formulas.Profile) string {
 	case strings.Contains(h, "其他"):
 		row = form.FundOther
 	}
-	return fmt.Sprintf("funds.%d.%s", row, col)
+	return form.FundKey(row, col).String()
 }
 
 // fromTable groups the rows of a flat table by project.
@@ -235,8 +235,8 @@ func tableIndicator(path string, line int, get func(string) string) (*Indicator,
 func tableFunds(path string, line int, get func(string) string, cols map[string]int, pr *Project) SpecErrors {
 	var errs SpecErrors
 	for i := form.FundCurrent; i < form.NumFunds; i++ {
-		for _, c := range []string{"initial", "budget", "exec"} {
-			k := fmt.Sprintf("funds.%d.%s", i, c)
+		for _, c := range []*form.Field{form.FFundInitial, form.FFundBudget, form.FFundExec} {
+			k := form.FundKey(i, c).String()
 			v := get(k)
 			if _, ok := cols[k]; !ok || v == "" {
 				continue
@@ -251,7 +251,7 @@ func tableFunds(path string, line int, get func(string) string, cols map[string]
 				f = &Figures{Line: line}
 				pr.Funds.set(i, f)
 			}
-			dst := map[string]**Dec{"initial": &f.Initial, "budget": &f.Budget, "exec": &f.Exec}[c]
+			dst := map[*form.Field]**Dec{form.FFundInitial: &f.Initial, form.FFundBudget: &f.Budget, form.FFundExec: &f.Exec}[c]
 			if *dst != nil && !(*dst).Equal(d) {
 				errs = append(errs, &SpecError{File: path, Line: line, Field: "资金",
 					Msg: fmt.Sprintf("与同一项目已填的 %s 不一致", (*dst).String())})
