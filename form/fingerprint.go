@@ -66,9 +66,12 @@ func ParseFingerprints(rows [][]string) (map[string]*Fingerprint, error) {
 		if len(r) < 2 || r[1] == "" {
 			continue
 		}
-		fp := &Fingerprint{}
-		if err := json.Unmarshal([]byte(r[1]), fp); err != nil {
-			return nil, fmt.Errorf("指纹表 %s 已损坏: %v", FingerprintSheet, err)
+		fp, ok := parseFingerprint(r[1]) // what WriteFingerprints writes
+		if !ok {
+			fp = &Fingerprint{}
+			if err := json.Unmarshal([]byte(r[1]), fp); err != nil {
+				return nil, fmt.Errorf("指纹表 %s 已损坏: %v", FingerprintSheet, err)
+			}
 		}
 		out[r[0]] = fp
 	}
