@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
@@ -44,7 +45,7 @@ func Annotate(src io.ReaderAt, size int64, r validate.FileResult, lang Lang, dst
 // AnnotateWith is Annotate with options.
 func AnnotateWith(src io.ReaderAt, size int64, r validate.FileResult, lang Lang, dst io.Writer, o AnnotateOptions) error {
 	f, err := excelize.OpenReader(io.NewSectionReader(src, 0, size), excelize.Options{
-		Password: o.Password, UnzipSizeLimit: validate.MaxUnzipSize, UnzipXMLSizeLimit: validate.MaxXMLInMemory,
+		Password: o.Password, UnzipSizeLimit: xlsx.DefaultMaxUnzipSize, UnzipXMLSizeLimit: xlsx.MaxXMLInMemory,
 	})
 	if err != nil {
 		return err

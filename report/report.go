@@ -3,6 +3,7 @@
 package report
 
 import (
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
@@ -105,7 +106,7 @@ func (s *Summary) count(fs []validate.Finding) {
 func FromResult(r validate.FileResult, lang Lang) File {
 	out := File{Path: r.Path, Forms: []Form{}}
 	if r.Err != nil {
-		out.Error = validate.ErrorText(r.Err, lang == EN)
+		out.Error = xlsx.ErrorText(r.Err, lang == EN)
 	}
 	for _, s := range r.Skipped {
 		reason := s.Reason

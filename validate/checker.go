@@ -181,7 +181,7 @@ func (k *Checker) checkBook(name string, read func() (*Book, error)) (res FileRe
 				cause = fmt.Errorf("%v", r)
 			}
 			res.Forms, res.Skipped, res.Findings = nil, nil, nil
-			res.Err = inputErr(name, ErrInternal, say("内部错误, 无法校验此文件: %v", "internal error, the file cannot be checked: %v", r)).because(cause)
+			res.Err = xlsx.NewInputError(name, xlsx.ErrInternal, say("内部错误, 无法校验此文件: %v", "internal error, the file cannot be checked: %v", r).xmsg(), cause)
 		}
 	}()
 	b, err := read()

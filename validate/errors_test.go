@@ -10,24 +10,26 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
-// Every file the hostile corpus refuses comes back as one *InputError of
+// Every file the hostile corpus refuses comes back as one *xlsx.InputError of
 // the right kind, with the path, both languages, and errors.Is by kind.
 func TestInputErrorKinds(t *testing.T) {
-	kinds := map[string]ErrorKind{
-		"empty": ErrEmpty, "three bytes": ErrTruncated, "not a workbook": ErrNotWorkbook,
-		"truncated": ErrTruncated, "legacy xls": ErrLegacyFormat, "WPS et": ErrLegacyFormat,
-		"doc renamed": ErrNotWorkbook, "encrypted": ErrEncrypted, "encrypted, wrong password": ErrEncrypted,
-		"csv renamed": ErrNotWorkbook, "html renamed": ErrNotWorkbook, "pdf renamed": ErrNotWorkbook,
-		"docx renamed": ErrNotWorkbook, "ods": ErrNotWorkbook, "plain zip": ErrNotWorkbook,
-		"zip bomb: declares 4 GB": ErrTooLarge, "zip bomb: inflates past the cap": ErrTooLarge,
-		"zip bomb: lies about its size": ErrBroken, "too many parts": ErrTooLarge, "file too big": ErrTooLarge,
-		"billion laughs and external entity in a sheet": ErrUnsafeXML, "billion laughs in workbook.xml": ErrUnsafeXML,
-		"DTD after a long comment": ErrUnsafeXML, "a sheet's XML broken": ErrBroken,
-		"DTD in sharedStrings.xml": ErrUnsafeXML, "DTD in styles.xml": ErrUnsafeXML, "DTD in docProps/app.xml": ErrUnsafeXML,
-		"no workbook.xml": ErrBroken, "empty workbook.xml": ErrBroken, "sheet part absent": ErrBroken,
-		"sheet part empty": ErrBroken, "shared strings empty": ErrBroken, "rels absent": ErrBroken, "huge shared strings": ErrTooLarge,
+	kinds := map[string]xlsx.ErrorKind{
+		"empty": xlsx.ErrEmpty, "three bytes": xlsx.ErrTruncated, "not a workbook": xlsx.ErrNotWorkbook,
+		"truncated": xlsx.ErrTruncated, "legacy xls": xlsx.ErrLegacyFormat, "WPS et": xlsx.ErrLegacyFormat,
+		"doc renamed": xlsx.ErrNotWorkbook, "encrypted": xlsx.ErrEncrypted, "encrypted, wrong password": xlsx.ErrEncrypted,
+		"csv renamed": xlsx.ErrNotWorkbook, "html renamed": xlsx.ErrNotWorkbook, "pdf renamed": xlsx.ErrNotWorkbook,
+		"docx renamed": xlsx.ErrNotWorkbook, "ods": xlsx.ErrNotWorkbook, "plain zip": xlsx.ErrNotWorkbook,
+		"zip bomb: declares 4 GB": xlsx.ErrTooLarge, "zip bomb: inflates past the cap": xlsx.ErrTooLarge,
+		"zip bomb: lies about its size": xlsx.ErrBroken, "too many parts": xlsx.ErrTooLarge, "file too big": xlsx.ErrTooLarge,
+		"billion laughs and external entity in a sheet": xlsx.ErrUnsafeXML, "billion laughs in workbook.xml": xlsx.ErrUnsafeXML,
+		"DTD after a long comment": xlsx.ErrUnsafeXML, "a sheet's XML broken": xlsx.ErrBroken,
+		"DTD in sharedStrings.xml": xlsx.ErrUnsafeXML, "DTD in styles.xml": xlsx.ErrUnsafeXML, "DTD in docProps/app.xml": xlsx.ErrUnsafeXML,
+		"no workbook.xml": xlsx.ErrBroken, "empty workbook.xml": xlsx.ErrBroken, "sheet part absent": xlsx.ErrBroken,
+		"sheet part empty": xlsx.ErrBroken, "shared strings empty": xlsx.ErrBroken, "rels absent": xlsx.ErrBroken, "huge shared strings": xlsx.ErrTooLarge,
 	}
 	for _, c := range hostileCases(t) {
 		if c.wantErr == "" {
@@ -39,16 +41,16 @@ func TestInputErrorKinds(t *testing.T) {
 			continue
 		}
 		res := NewChecker(Checks(), c.opt).CheckReader(bytes.NewReader(c.data), int64(len(c.data)), "收/x.xlsx")
-		var ie *InputError
+		var ie *xlsx.InputError
 		if !errors.As(res.Err, &ie) {
-			t.Errorf("%s: %T %v is no *InputError", c.name, res.Err, res.Err)
+			t.Errorf("%s: %T %v is no *xlsx.InputError", c.name, res.Err, res.Err)
 			continue
 		}
-		if ie.Kind != want || !errors.Is(res.Err, want) || (want != ErrBroken && errors.Is(res.Err, ErrBroken)) {
+		if ie.Kind != want || !errors.Is(res.Err, want) || (want != xlsx.ErrBroken && errors.Is(res.Err, xlsx.ErrBroken)) {
 			t.Errorf("%s: kind %v (%s), want %v (%s)", c.name, ie.Kind, ie.Kind.English(), want, want.English())
 		}
 		if ie.Path != "收/x.xlsx" || ie.Zh == "" || ie.En == "" || !strings.HasPrefix(ie.Error(), "收/x.xlsx: ") ||
-			ErrorText(res.Err, true) != "收/x.xlsx: "+ie.En {
+			xlsx.ErrorText(res.Err, true) != "收/x.xlsx: "+ie.En {
 			t.Errorf("%s: path %q, zh %q, en %q", c.name, ie.Path, ie.Zh, ie.En)
 		}
 	}
@@ -59,13 +61,13 @@ func TestInputErrorKinds(t *testing.T) {
 func TestInputErrorCause(t *testing.T) {
 	k := NewChecker(Checks(), ReadOptions{})
 	r := k.CheckFile(filepath.Join(t.TempDir(), "无.xlsx"))
-	if !errors.Is(r.Err, ErrNotFound) || !errors.Is(r.Err, fs.ErrNotExist) {
+	if !errors.Is(r.Err, xlsx.ErrNotFound) || !errors.Is(r.Err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v", r.Err)
 	}
 	good := goodBook(t, nil)
 	cut := good[:len(good)/2]
 	r = k.CheckReader(bytes.NewReader(cut), int64(len(cut)), "cut.xlsx")
-	if !errors.Is(r.Err, ErrTruncated) || !errors.Is(r.Err, zip.ErrFormat) {
+	if !errors.Is(r.Err, xlsx.ErrTruncated) || !errors.Is(r.Err, zip.ErrFormat) {
 		t.Errorf("truncated: %v (cause %v)", r.Err, errors.Unwrap(r.Err))
 	}
 	path := filepath.Join(t.TempDir(), "slow.xlsx")
@@ -73,7 +75,7 @@ func TestInputErrorCause(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = NewChecker(Checks(), ReadOptions{Timeout: time.Nanosecond}).CheckFile(path)
-	if !errors.Is(r.Err, ErrTimeout) {
+	if !errors.Is(r.Err, xlsx.ErrTimeout) {
 		t.Errorf("timeout: %v", r.Err)
 	}
 }

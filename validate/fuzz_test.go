@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // fuzzSeeds are the byte-level seeds of FuzzRead: a real workbook (so
@@ -15,14 +17,14 @@ func fuzzSeeds(t testing.TB) [][]byte {
 }
 
 // FuzzRead: whatever bytes arrive, Read returns a book or a clear error
-// of its own (InputError, Chinese and English), and never panics.
+// of its own (xlsx.InputError, Chinese and English), and never panics.
 func FuzzRead(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Read(bytes.NewReader(data), int64(len(data)), "fuzz.xlsx", ReadOptions{MaxRows: 2000, MaxCells: 20000})
-		var ie *InputError
+		var ie *xlsx.InputError
 		if err != nil && (!errors.As(err, &ie) || ie.Zh == "" || ie.En == "") {
 			t.Fatalf("not a clear error: %T %v", err, err)
 		}
@@ -59,7 +61,7 @@ func FuzzReadParts(f *testing.F) {
 		}
 		data := rezip(t, good, replacePart(names[int(which)%len(names)], body), nil)
 		_, err := Read(bytes.NewReader(data), int64(len(data)), "fuzz.xlsx", ReadOptions{MaxRows: 2000, MaxCells: 20000})
-		var ie *InputError
+		var ie *xlsx.InputError
 		if err != nil && !errors.As(err, &ie) {
 			t.Fatalf("not a clear error: %T %v", err, err)
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // msg is a message in Chinese and English.
@@ -22,6 +23,9 @@ func say(zh, en string, args ...any) msg {
 	}
 	return msg{fmt.Sprintf(zh, az...), fmt.Sprintf(en, ae...)}
 }
+
+// xmsg is m as internal/xlsx's input errors carry it.
+func (m msg) xmsg() xlsx.Msg { return xlsx.Msg{Zh: m.zh, En: m.en} }
 
 // slip is appended to a message when the figure is off by one unit in its
 // last digit only.

@@ -1,11 +1,7 @@
 package validate
 
 import (
-	"archive/zip"
-	"bytes"
-	"errors"
 	"io"
-	"os"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -15,19 +11,6 @@ import (
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/layout"
-)
-
-// Bounds on what a workbook may unpack to (kept for other packages that
-// open workbooks with excelize; limits.go has the reader's limits).
-const (
-	// MaxUnzipSize caps the total unpacked size of a workbook.
-	MaxUnzipSize = DefaultMaxUnzipSize
-	// MaxXMLInMemory caps one unpacked XML part kept in memory; larger
-	// parts go to a temporary file (excelize's own mechanism).
-	MaxXMLInMemory = 16 << 20
-	// inMemory is the largest workbook file Open reads whole before
-	// unzipping; forms are tens of kilobytes.
-	inMemory = 8 << 20
 )
 
 // defaultProfile is read with when ReadOptions name none.
@@ -50,7 +33,7 @@ type ReadOptions struct {
 	// ones, layout.Builtin).
 	Layouts []*layout.Layout
 
-	path   readPath         // which reader; tests compare them
+	path   xlsx.Reader      // which reader; tests compare them
 	reader *formread.Reader // of Layouts and Profile, built once by NewChecker; nil: built per read
 	// splits keeps shared formulas tokenised across the checker's reads
 	// (NewChecker; nil: each workbook tokenises its own).
@@ -65,15 +48,6 @@ func (opt ReadOptions) readerOf() *formread.Reader {
 	}
 	return formread.NewReader(opt.Layouts, opt.Profile)
 }
-
-// readPath chooses the workbook reader.
-type readPath int
-
-const (
-	pathAuto     readPath = iota // internal/xlsx when it can, else excelize
-	pathExcelize                 // excelize only
-	pathFast                     // internal/xlsx only: its refusal is the error
-)
 
 // Skip is a sheet that holds no form, and why.
 type Skip struct {
@@ -94,133 +68,51 @@ type Book struct {
 
 // Open reads the workbook at path. It never writes to it.
 func Open(path string, opt ReadOptions) (*Book, error) {
-	fh, err := os.Open(path)
+	var b *Book
+	err := xlsx.OpenFile(path, opt.openOptions(), func(wb *xlsx.Workbook) (err error) {
+		b, err = readWorkbook(wb, opt)
+		return err
+	})
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, inputErr(path, ErrNotFound, msg{"文件不存在", "no such file"}).because(err)
-		}
-		return nil, inputErr(path, ErrUnreadable, say("无法打开文件: %v", "cannot open the file: %v", err)).because(err)
+		return nil, err
 	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, inputErr(path, ErrUnreadable, say("无法打开文件: %v", "cannot open the file: %v", err)).because(err)
-	}
-	if st.IsDir() {
-		return nil, inputErr(path, ErrNotWorkbook, msg{"是文件夹，不是工作簿", "is a folder, not a workbook"})
-	}
-	if n := st.Size(); n > 0 && n <= inMemory {
-		// One read instead of a system call for every small read the zip
-		// reader and the sniffing make.
-		data := make([]byte, n)
-		if _, err := io.ReadFull(fh, data); err == nil {
-			return Read(bytes.NewReader(data), n, path, opt)
-		}
-	}
-	return Read(fh, st.Size(), path, opt)
+	return b, nil
 }
 
 // Read reads a workbook of size bytes from r (an upload, say); name is
 // what messages and Book.Path call it.
 func Read(r io.ReaderAt, size int64, name string, opt ReadOptions) (*Book, error) {
-	if opt.Profile == nil {
-		opt.Profile = defaultProfile
-	}
-	lim := opt.limits()
-	if size > lim.fileSize {
-		return nil, sizeErr(name, msg{"文件大小", "the file size"}, bytesText(uint64(size)), bytesText(uint64(lim.fileSize)), "--max-file-size")
-	}
-	if err := sniffHead(r, size, name, opt.Password); err != nil {
+	var b *Book
+	err := xlsx.OpenReader(r, size, name, opt.openOptions(), func(wb *xlsx.Workbook) (err error) {
+		b, err = readWorkbook(wb, opt)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	var z *inspected
-	if head := make([]byte, 2); size >= 2 {
-		if _, err := r.ReadAt(head, 0); err == nil && string(head) == "PK" {
-			if z, err = inspectZip(r, size, name, lim); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if z == nil {
-		return readExcelize(r, size, name, opt, lim, nil)
-	}
-	// The fast reader cannot decrypt; anything it does not read exactly
-	// falls back. It reads only workbooks whose every sheet has its part,
-	// so a missing one is looked for only when it fails.
-	// The parts the fast reader scans were not looked at for a DTD: it
-	// refuses one in any it reads, so only those it did not read are.
-	if opt.Password == "" && opt.path != pathExcelize {
-		b, xb, err := readFast(z.zr, name, opt, lim, z.over)
-		if err == nil {
-			notRead := func(p string) bool { return fastScans(p) && !xb.Scanned(z.ps[p]) }
-			if derr := z.ps.noDTD(name, notRead); derr != nil {
-				return nil, derr
-			}
-			return b, nil
-		}
-		if derr := z.ps.noDTD(name, fastScans); derr != nil {
-			return nil, derr
-		}
-		if perr := z.ps.sheetsPresent(name); perr != nil {
-			return nil, perr
-		}
-		if opt.path == pathFast {
-			return b, err
-		}
-	} else if err := z.ps.noDTD(name, fastScans); err != nil {
-		return nil, err
-	} else if err := z.ps.sheetsPresent(name); err != nil {
-		return nil, err
-	}
-	return readExcelize(r, size, name, opt, lim, z.over)
+	return b, nil
 }
 
-// readFast reads with internal/xlsx; any error means: read it with
-// excelize, which words the errors.
-func readFast(zr *zip.Reader, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, *xlsx.Book, error) {
-	xb, err := xlsx.OpenZip(zr, xlsx.Options{MaxUnzipSize: lim.unzipSize, MaxRows: lim.rows, MaxCells: lim.cells, Splits: opt.splits})
-	if err != nil {
-		return nil, nil, err
+// readWorkbook reads the forms of wb and, when the seal asks for it,
+// inspects them. An error on a workbook internal/xlsx read means: read
+// it with excelize, which words the errors.
+func readWorkbook(wb *xlsx.Workbook, opt ReadOptions) (*Book, error) {
+	if wb.Fast == nil {
+		b, err := readBook(xlBook{wb.Excelize}, wb.Name, opt.readerOf(), wb.Over)
+		if err == nil {
+			b.Tamper = opt.Seal.inspect(xlSource{wb.Excelize}, b)
+		}
+		return b, err
 	}
-	fb := fastBook{b: xb}
+	fb := fastBook{b: wb.Fast}
 	if opt.Seal.wanted() {
 		fb.kept = map[string]*xlsx.Sheet{} // the seal compares the form sheets' cells
 	}
-	b, err := readBook(fb, name, opt.readerOf(), over)
+	b, err := readBook(fb, wb.Name, opt.readerOf(), wb.Over)
 	if err == nil {
-		b.Tamper = opt.Seal.inspect(fastSource{xb, fb.kept}, b)
-	}
-	return b, xb, err
-}
-
-func readExcelize(r io.ReaderAt, size int64, name string, opt ReadOptions, lim limits, over map[string]msg) (*Book, error) {
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
-		Password:          opt.Password,
-		UnzipSizeLimit:    lim.unzipSize,
-		UnzipXMLSizeLimit: min(MaxXMLInMemory, lim.unzipSize),
-	})
-	if err != nil {
-		return nil, openError(name, opt.Password, err)
-	}
-	defer f.Close()
-	b, err := readBook(xlBook{f}, name, opt.readerOf(), over)
-	if err == nil {
-		b.Tamper = opt.Seal.inspect(xlSource{f}, b)
+		b.Tamper = opt.Seal.inspect(fastSource{wb.Fast, fb.kept}, b)
 	}
 	return b, err
-}
-
-func openError(name, password string, err error) error {
-	switch {
-	case errors.Is(err, excelize.ErrWorkbookPassword), password != "" && errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return inputErr(name, ErrEncrypted, msg{"密码不正确，或文件不是加密的 .xlsx", "wrong password, or the file is not an encrypted .xlsx"}).because(err)
-	case errors.Is(err, excelize.ErrWorkbookFileFormat):
-		return notWorkbook(name, ErrNotWorkbook, msg{"不支持的工作簿格式 (可能是旧版 .xls)", "an unsupported workbook format (a legacy .xls?)"}, fixSaveAs).because(err)
-	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return inputErr(name, ErrBroken, say("文件已损坏，无法解压 (%v); %s", "the file is broken and cannot be unzipped (%v); %s", err, fixResend)).because(err)
-	}
-	return inputErr(name, ErrUnreadable, say("无法读取工作簿 (%v); %s", "cannot read the workbook (%v); %s", err, fixResend)).because(err)
 }
 
 // workbook is a workbook as the form reader sees it: excelize's, or
@@ -249,13 +141,13 @@ func (x xlBook) grid(sheet string) (*formread.Grid, error) { return formread.Loa
 
 // readBook turns every visible sheet into a form or a skip.
 // Sheets in over are past the limits and skipped unread.
-func readBook(wb workbook, name string, rd *formread.Reader, over map[string]msg) (*Book, error) {
+func readBook(wb workbook, name string, rd *formread.Reader, over map[string]xlsx.Msg) (*Book, error) {
 	fps, err := wb.fingerprints()
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
 			return nil, err
 		}
-		return nil, inputErr(name, ErrBroken, say("%v", "%v", err)).because(err)
+		return nil, xlsx.Broken(name, err)
 	}
 	b := &Book{Path: name}
 	for _, sheet := range wb.sheetList() {
@@ -272,12 +164,12 @@ func readBook(wb workbook, name string, rd *formread.Reader, over map[string]msg
 			continue
 		}
 		if m, ok := over[sheet]; ok {
-			b.Skipped = append(b.Skipped, Skip{sheet, m.zh, m.en})
+			b.Skipped = append(b.Skipped, Skip{sheet, m.Zh, m.En})
 			continue
 		}
-		forms, skip, err := readSheet(wb, sheet, fps[sheet], rd)
+		forms, skip, err := readSheet(wb, name, sheet, fps[sheet], rd)
 		if err != nil {
-			return nil, withName(name, err)
+			return nil, err
 		}
 		if skip != nil {
 			b.Skipped = append(b.Skipped, *skip)
@@ -293,13 +185,13 @@ func readBook(wb workbook, name string, rd *formread.Reader, over map[string]msg
 // several forms on one sheet). A sheet the fast reader cannot read is an
 // error (the whole workbook goes to excelize); one excelize cannot read
 // makes the file unreadable: a form there would pass unchecked.
-func readSheet(wb workbook, sheet string, fp *form.Fingerprint, rd *formread.Reader) ([]*form.Form, *Skip, error) {
+func readSheet(wb workbook, name, sheet string, fp *form.Fingerprint, rd *formread.Reader) ([]*form.Form, *Skip, error) {
 	g, err := wb.grid(sheet)
 	if err != nil {
 		if _, fast := wb.(fastBook); fast {
 			return nil, nil, err
 		}
-		return nil, nil, unreadableSheet(sheet, err)
+		return nil, nil, xlsx.UnreadableSheet(name, sheet, err)
 	}
 	forms, blank := rd.Sheet(g, fp)
 	switch {

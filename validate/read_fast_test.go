@@ -25,8 +25,8 @@ import (
 // refused, and Read falls back to excelize).
 func sameBooks(t *testing.T, path string) bool {
 	t.Helper()
-	slow, errSlow := Open(path, ReadOptions{path: pathExcelize})
-	fast, errFast := Open(path, ReadOptions{path: pathFast})
+	slow, errSlow := Open(path, ReadOptions{path: xlsx.ExcelizeOnly})
+	fast, errFast := Open(path, ReadOptions{path: xlsx.FastOnly})
 	if errors.Is(errFast, xlsx.ErrUnsupported) {
 		t.Logf("%s: falls back: %v", filepath.Base(path), errFast)
 		return false

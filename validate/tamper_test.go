@@ -15,6 +15,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/template"
 )
 
@@ -61,7 +62,7 @@ func signedSeed(t testing.TB, key string) ([]byte, template.Layout, string) {
 func checkBytes(t testing.TB, b []byte, seal *Seal) []Finding {
 	t.Helper()
 	var got [2][]Finding
-	for i, path := range []readPath{pathFast, pathExcelize} {
+	for i, path := range []xlsx.Reader{xlsx.FastOnly, xlsx.ExcelizeOnly} {
 		res := NewChecker(Checks(), ReadOptions{Seal: seal, path: path}).CheckReader(bytes.NewReader(b), int64(len(b)), "returned.xlsx")
 		if res.Err != nil || len(res.Forms) != 1 {
 			t.Fatalf("read (path %d): %v, %d forms, skipped %v", path, res.Err, len(res.Forms), res.Skipped)
@@ -398,7 +399,7 @@ func BenchmarkCheckSigned(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		opt  ReadOptions
-	}{{"no key", ReadOptions{}}, {"key", ReadOptions{Seal: key}}, {"key, excelize", ReadOptions{Seal: key, path: pathExcelize}}} {
+	}{{"no key", ReadOptions{}}, {"key", ReadOptions{Seal: key}}, {"key, excelize", ReadOptions{Seal: key, path: xlsx.ExcelizeOnly}}} {
 		b.Run(c.name, func(b *testing.B) {
 			k := NewChecker(Checks(), c.opt)
 			b.ReportAllocs()

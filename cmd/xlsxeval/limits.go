@@ -3,16 +3,17 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
 // limitFlags are check's read limits (validate/limits.go).
 func limitFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.Int64Flag{Name: "max-file-size", Value: validate.DefaultMaxFileSize >> 20, Usage: "单个工作簿文件的大小上限 (MB)"},
-		&cli.Int64Flag{Name: "max-unzip-size", Value: validate.DefaultMaxUnzipSize >> 20, Usage: "单个工作簿解压后的大小上限 (MB), 防压缩炸弹"},
-		&cli.IntFlag{Name: "max-rows", Value: validate.DefaultMaxRows, Usage: "单张工作表的行数上限, 超过的工作表不检查"},
-		&cli.IntFlag{Name: "max-cells", Value: validate.DefaultMaxCells, Usage: "单张工作表的单元格数上限 (也限制共享字符串条数)"},
+		&cli.Int64Flag{Name: "max-file-size", Value: xlsx.DefaultMaxFileSize >> 20, Usage: "单个工作簿文件的大小上限 (MB)"},
+		&cli.Int64Flag{Name: "max-unzip-size", Value: xlsx.DefaultMaxUnzipSize >> 20, Usage: "单个工作簿解压后的大小上限 (MB), 防压缩炸弹"},
+		&cli.IntFlag{Name: "max-rows", Value: xlsx.DefaultMaxRows, Usage: "单张工作表的行数上限, 超过的工作表不检查"},
+		&cli.IntFlag{Name: "max-cells", Value: xlsx.DefaultMaxCells, Usage: "单张工作表的单元格数上限 (也限制共享字符串条数)"},
 		&cli.DurationFlag{Name: "timeout", Value: validate.DefaultTimeout, Usage: "单个文件的校验时间上限, 超时记为无法读取 (0 不限)"},
 	}
 }

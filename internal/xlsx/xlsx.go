@@ -10,6 +10,11 @@
 // number format it does not reproduce, odd references or encodings) is
 // reported as ErrUnsupported, so the caller reads that workbook with
 // excelize instead.
+//
+// It is also the one place a workbook is opened (OpenFile, OpenReader):
+// within Limits, refusing hostile or foreign input with a typed
+// *InputError (format sniffing, zip inspection, DTDs), and falling back
+// to excelize for what it does not read.
 package xlsx
 
 import (
@@ -269,7 +274,7 @@ func (b *Book) readWorkbook() error {
 			}
 		}
 		if b.sheets[i].Part == "" {
-			// The caller words what is missing (validate.sheetsPresent).
+			// The caller words what is missing (sheetsPresent).
 			return unsupported("sheet %q has no part, or an empty one", b.sheets[i].Name)
 		}
 	}

@@ -1,4 +1,4 @@
-package validate
+package xlsx
 
 import (
 	"archive/zip"
@@ -21,7 +21,7 @@ type parts map[string]*zip.File
 type inspected struct {
 	zr   *zip.Reader
 	ps   parts
-	over map[string]msg // sheets past the limits, and why
+	over map[string]Msg // sheets past the limits, and why
 }
 
 // inspectZip looks at a workbook's zip before it is unpacked: it refuses
@@ -31,7 +31,7 @@ type inspected struct {
 // the reason, so the rest of the workbook is still checked. Whether every
 // sheet's part is there is left to the caller (sheetsPresent): the fast
 // reader finds that out anyway while reading the workbook.
-func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected, error) {
+func inspectZip(r io.ReaderAt, size int64, name string, lim Limits) (*inspected, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, inputErr(name, ErrTruncated, say("文件不完整或已损坏, 无法解压 (可能下载、复制或传输中断); %s",
@@ -45,9 +45,9 @@ func inspectZip(r io.ReaderAt, size int64, name string, lim limits) (*inspected,
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
-		if f.UncompressedSize64 > uint64(lim.unzipSize) || total > uint64(lim.unzipSize) {
-			return nil, sizeErr(name, msg{"解压后大小 (疑似压缩炸弹)", "the unpacked size (a zip bomb?)"},
-				"≥ "+bytesText(max(total, f.UncompressedSize64)), bytesText(uint64(lim.unzipSize)), "--max-unzip-size")
+		if f.UncompressedSize64 > uint64(lim.UnzipSize) || total > uint64(lim.UnzipSize) {
+			return nil, sizeErr(name, Msg{"解压后大小 (疑似压缩炸弹)", "the unpacked size (a zip bomb?)"},
+				"≥ "+bytesText(max(total, f.UncompressedSize64)), bytesText(uint64(lim.UnzipSize)), "--max-unzip-size")
 		}
 		ps[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
 	}
@@ -77,21 +77,21 @@ func (ps parts) kind(name string) error {
 	switch {
 	case ps["mimetype"] != nil || ps["content.xml"] != nil:
 		if bytes.Contains(ps.head("mimetype", 100), []byte("spreadsheet")) {
-			return notWorkbook(name, ErrNotWorkbook, msg{"这是 OpenDocument 表格 (.ods)", "this is an OpenDocument spreadsheet (.ods)"},
-				msg{"请在 WPS/Excel/LibreOffice 中另存为 .xlsx", "save it as .xlsx in WPS, Excel or LibreOffice"})
+			return notWorkbook(name, ErrNotWorkbook, Msg{"这是 OpenDocument 表格 (.ods)", "this is an OpenDocument spreadsheet (.ods)"},
+				Msg{"请在 WPS/Excel/LibreOffice 中另存为 .xlsx", "save it as .xlsx in WPS, Excel or LibreOffice"})
 		}
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是 OpenDocument 文档", "this is an OpenDocument file"}, fixSaveAs)
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是 OpenDocument 文档", "this is an OpenDocument file"}, fixSaveAs)
 	case ps["word/document.xml"] != nil:
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Word 文档 (.docx)", "this is a Word document (.docx)"},
-			msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是 Word 文档 (.docx)", "this is a Word document (.docx)"},
+			Msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
 	case ps["ppt/presentation.xml"] != nil:
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是 PowerPoint 演示文稿", "this is a PowerPoint presentation"}, fixSaveAs)
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是 PowerPoint 演示文稿", "this is a PowerPoint presentation"}, fixSaveAs)
 	case ps["xl/workbook.bin"] != nil:
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Excel 二进制工作簿 (.xlsb)", "this is an Excel binary workbook (.xlsb)"},
-			msg{"请在 Excel 中另存为 .xlsx", "save it as .xlsx in Excel"})
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是 Excel 二进制工作簿 (.xlsb)", "this is an Excel binary workbook (.xlsb)"},
+			Msg{"请在 Excel 中另存为 .xlsx", "save it as .xlsx in Excel"})
 	case ps["xl/workbook.xml"] == nil && ps["[content_types].xml"] == nil:
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是普通的 zip 压缩包", "this is a plain zip archive"},
-			msg{"请解压后分别校验其中的 .xlsx", "unzip it and check the .xlsx files inside"})
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是普通的 zip 压缩包", "this is a plain zip archive"},
+			Msg{"请解压后分别校验其中的 .xlsx", "unzip it and check the .xlsx files inside"})
 	case ps["xl/workbook.xml"] == nil:
 		return inputErr(name, ErrBroken, say("工作簿已损坏: 缺少 xl/workbook.xml; %s", "the workbook is broken: xl/workbook.xml is missing; %s", fixResend))
 	case ps["xl/workbook.xml"].UncompressedSize64 == 0:
@@ -281,12 +281,12 @@ func (ps parts) head(p string, n int64) []byte {
 
 // scanFrom is the unpacked size below which a part cannot pass the limits:
 // the shortest row element, <row/>, takes 6 bytes and a cell, <c/>, 4.
-func scanFrom(lim limits) uint64 { return uint64(min(lim.rows*6, lim.cells*4)) }
+func scanFrom(lim Limits) uint64 { return uint64(min(lim.Rows*6, lim.Cells*4)) }
 
 // oversize counts the rows and cells of every large sheet and the shared
 // strings; a sheet past the limits is returned by its name.
-func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
-	var over map[string]msg
+func (ps parts) oversize(name string, lim Limits) (map[string]Msg, error) {
+	var over map[string]Msg
 	var names map[string]string
 	for p, f := range ps {
 		if f.UncompressedSize64 <= scanFrom(lim) {
@@ -294,34 +294,34 @@ func (ps parts) oversize(name string, lim limits) (map[string]msg, error) {
 		}
 		switch {
 		case p == "xl/sharedstrings.xml":
-			n, _, err := countTags(f, "si", lim.cells, 1<<62)
+			n, _, err := countTags(f, "si", lim.Cells, 1<<62)
 			if err != nil {
 				return nil, ps.brokenPart(name, p, err)
 			}
-			if n > lim.cells {
-				return nil, sizeErr(name, msg{"共享字符串条数", "the number of shared strings"}, fmt.Sprintf("> %d", lim.cells), fmt.Sprint(lim.cells), "--max-cells")
+			if n > lim.Cells {
+				return nil, sizeErr(name, Msg{"共享字符串条数", "the number of shared strings"}, fmt.Sprintf("> %d", lim.Cells), fmt.Sprint(lim.Cells), "--max-cells")
 			}
 		case strings.HasPrefix(p, "xl/worksheets/") && strings.HasSuffix(p, ".xml"):
-			rows, cells, err := countTags(f, "row", lim.rows, lim.cells)
+			rows, cells, err := countTags(f, "row", lim.Rows, lim.Cells)
 			if err != nil {
 				return nil, ps.brokenPart(name, p, err)
 			}
-			if rows <= lim.rows && cells <= lim.cells {
+			if rows <= lim.Rows && cells <= lim.Cells {
 				continue
 			}
 			if names == nil {
 				names = ps.sheetNames()
 			}
 			sheet, ok := names[p]
-			what := say("行数 > %d, 超过上限 %d (--max-rows)", "more than %d rows, over the limit of %d (--max-rows)", lim.rows, lim.rows)
-			if cells > lim.cells {
-				what = say("单元格数 > %d, 超过上限 %d (--max-cells)", "more than %d cells, over the limit of %d (--max-cells)", lim.cells, lim.cells)
+			what := say("行数 > %d, 超过上限 %d (--max-rows)", "more than %d rows, over the limit of %d (--max-rows)", lim.Rows, lim.Rows)
+			if cells > lim.Cells {
+				what = say("单元格数 > %d, 超过上限 %d (--max-cells)", "more than %d cells, over the limit of %d (--max-cells)", lim.Cells, lim.Cells)
 			}
 			if !ok {
 				return nil, inputErr(name, ErrTooLarge, say("%s 中%s", "%s: %s", p, what))
 			}
 			if over == nil {
-				over = map[string]msg{}
+				over = map[string]Msg{}
 			}
 			over[sheet] = say("%s, 未检查; 不像是自评表, 确需校验请提高上限", "%s, not checked; this is not a form; raise the limit if it must be checked", what)
 		}
@@ -356,7 +356,7 @@ func countTags(f *zip.File, outer string, maxOuter, maxCells int) (int, int, err
 			return no, nc, err
 		}
 		tag, _ := br.Peek(24)
-		switch localName(tag) {
+		switch tagName(tag) {
 		case outer:
 			no++
 		case "c":
@@ -366,8 +366,8 @@ func countTags(f *zip.File, outer string, maxOuter, maxCells int) (int, int, err
 	return no, nc, nil
 }
 
-// localName is the element name at the start of b, without its prefix.
-func localName(b []byte) string {
+// tagName is the element name at the start of b, without its prefix.
+func tagName(b []byte) string {
 	end := bytes.IndexAny(b, " \t\r\n>/")
 	if end < 0 {
 		return ""

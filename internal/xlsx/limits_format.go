@@ -1,9 +1,8 @@
-package validate
+package xlsx
 
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -12,12 +11,12 @@ import (
 
 // Fixes, said once.
 var (
-	fixSaveAs = msg{"请在 Excel/WPS 中打开后另存为 .xlsx (Excel 工作簿)", "open it in Excel or WPS and save it as .xlsx (Excel Workbook)"}
-	fixResend = msg{"请让填报单位重新发送", "ask the unit to send it again"}
+	fixSaveAs = Msg{"请在 Excel/WPS 中打开后另存为 .xlsx (Excel 工作簿)", "open it in Excel or WPS and save it as .xlsx (Excel Workbook)"}
+	fixResend = Msg{"请让填报单位重新发送", "ask the unit to send it again"}
 )
 
 // notWorkbook names what a file really is and how to fix it.
-func notWorkbook(name string, k ErrorKind, what msg, fix msg) *InputError {
+func notWorkbook(name string, k ErrorKind, what Msg, fix Msg) *InputError {
 	return inputErr(name, k, say("%s, 不是 .xlsx 工作簿; %s", "%s, not an .xlsx workbook; %s", what, fix))
 }
 
@@ -46,27 +45,27 @@ func sniffHead(r io.ReaderAt, size int64, name, password string) error {
 }
 
 // textKind names a file that is neither a zip nor an OLE container.
-func textKind(head []byte, name string) msg {
+func textKind(head []byte, name string) Msg {
 	t := bytes.ToLower(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n"))
 	switch {
 	case bytes.HasPrefix(t, []byte("%pdf")):
-		return msg{"这是 PDF 文件", "this is a PDF file"}
+		return Msg{"这是 PDF 文件", "this is a PDF file"}
 	case bytes.Contains(t, []byte("<html")), bytes.Contains(t, []byte("<table")), bytes.Contains(t, []byte("<!doctype html")):
-		return msg{"这是网页 (HTML) 表格, 常见于系统导出的 .xls", "this is a web page (HTML) table, as systems often export as .xls"}
+		return Msg{"这是网页 (HTML) 表格, 常见于系统导出的 .xls", "this is a web page (HTML) table, as systems often export as .xls"}
 	case bytes.Contains(t, []byte("urn:schemas-microsoft-com:office:spreadsheet")):
-		return msg{"这是 Excel 2003 XML 表格", "this is an Excel 2003 XML spreadsheet"}
+		return Msg{"这是 Excel 2003 XML 表格", "this is an Excel 2003 XML spreadsheet"}
 	case bytes.HasPrefix(t, []byte("<")):
-		return msg{"这是 XML 或网页文件", "this is an XML or web file"}
+		return Msg{"这是 XML 或网页文件", "this is an XML or web file"}
 	case bytes.HasPrefix(t, []byte("{\\rtf")):
-		return msg{"这是 RTF 文档", "this is an RTF document"}
+		return Msg{"这是 RTF 文档", "this is an RTF document"}
 	case !bytes.ContainsRune(head, 0):
 		ext := strings.ToLower(filepath.Ext(name))
 		if ext == ".csv" || bytes.ContainsAny(head, ",\t") {
-			return msg{"这是文本/CSV 文件 (内容不是 Office Open XML), 只是扩展名为 " + ext, "this is a text/CSV file (not Office Open XML) with the extension " + ext}
+			return Msg{"这是文本/CSV 文件 (内容不是 Office Open XML), 只是扩展名为 " + ext, "this is a text/CSV file (not Office Open XML) with the extension " + ext}
 		}
-		return msg{"这是文本文件 (内容不是 Office Open XML)", "this is a text file (not Office Open XML)"}
+		return Msg{"这是文本文件 (内容不是 Office Open XML)", "this is a text file (not Office Open XML)"}
 	}
-	return msg{"无法识别文件内容 (不是 Office Open XML)", "the content is not recognised (not Office Open XML)"}
+	return Msg{"无法识别文件内容 (不是 Office Open XML)", "the content is not recognised (not Office Open XML)"}
 }
 
 // oleError names what an OLE compound file holds: an encrypted workbook,
@@ -82,14 +81,14 @@ func oleError(r io.ReaderAt, size int64, name, password string) error {
 		return inputErr(name, ErrEncrypted, say("工作簿设置了打开密码 (已加密); 请用 --password 提供密码, 或请填报单位取消密码后重新发送",
 			"the workbook is encrypted with a password; give it with --password, or ask the unit to remove the password and send it again"))
 	case (streams["workbook"] || streams["book"]) && ext == ".et":
-		return notWorkbook(name, ErrLegacyFormat, msg{"这是 WPS 表格 .et 格式", "this is a WPS Spreadsheets .et file"},
-			msg{"请在 WPS 中另存为 .xlsx (Excel 工作簿)", "save it as .xlsx (Excel Workbook) in WPS"})
+		return notWorkbook(name, ErrLegacyFormat, Msg{"这是 WPS 表格 .et 格式", "this is a WPS Spreadsheets .et file"},
+			Msg{"请在 WPS 中另存为 .xlsx (Excel 工作簿)", "save it as .xlsx (Excel Workbook) in WPS"})
 	case streams["workbook"] || streams["book"]:
-		return notWorkbook(name, ErrLegacyFormat, msg{"这是旧版 Excel 97-2003 .xls 格式", "this is a legacy Excel 97-2003 .xls file"},
-			msg{"请在 Excel/WPS 中另存为 .xlsx", "save it as .xlsx in Excel or WPS"})
+		return notWorkbook(name, ErrLegacyFormat, Msg{"这是旧版 Excel 97-2003 .xls 格式", "this is a legacy Excel 97-2003 .xls file"},
+			Msg{"请在 Excel/WPS 中另存为 .xlsx", "save it as .xlsx in Excel or WPS"})
 	case streams["worddocument"]:
-		return notWorkbook(name, ErrNotWorkbook, msg{"这是 Word 97-2003 文档 (.doc)", "this is a Word 97-2003 document (.doc)"},
-			msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
+		return notWorkbook(name, ErrNotWorkbook, Msg{"这是 Word 97-2003 文档 (.doc)", "this is a Word 97-2003 document (.doc)"},
+			Msg{"请把自评表填在下发的 .xlsx 模板中", "fill in the form in the .xlsx template that was sent out"})
 	}
 	if password != "" {
 		return nil // let excelize try; a wrong guess is reported as such
@@ -158,27 +157,16 @@ func cfbStreams(r io.ReaderAt, size int64) map[string]bool {
 	return names
 }
 
-// sheetError is a visible sheet that could not be parsed. Whether it
-// holds a form cannot be told, so the file is unreadable, not passed.
-type sheetError struct {
-	m     msg
-	cause error
+// UnreadableSheet is the error of workbook name whose visible sheet
+// cannot be parsed: whether it holds a form cannot be told, so the file
+// is unreadable, not passed.
+func UnreadableSheet(name, sheet string, err error) *InputError {
+	return inputErr(name, ErrBroken, say("工作表「%s」无法解析, 其中的内容未能检查 (技术细节: %v); %s",
+		"sheet %q cannot be parsed, so its content was not checked (%v); %s", sheet, err, fixResend)).because(err)
 }
 
-func (e *sheetError) Error() string { return e.m.zh }
-
-func (e *sheetError) Unwrap() error { return e.cause }
-
-func unreadableSheet(sheet string, err error) error {
-	return &sheetError{say("工作表「%s」无法解析, 其中的内容未能检查 (技术细节: %v); %s",
-		"sheet %q cannot be parsed, so its content was not checked (%v); %s", sheet, err, fixResend), err}
-}
-
-// withName makes a sheetError the file's InputError.
-func withName(name string, err error) error {
-	var se *sheetError
-	if errors.As(err, &se) {
-		return inputErr(name, ErrBroken, se.m).because(se.cause)
-	}
-	return err
+// Broken is the error of workbook name that excelize cannot read a part
+// of (err says which).
+func Broken(name string, err error) *InputError {
+	return inputErr(name, ErrBroken, say("%v", "%v", err)).because(err)
 }

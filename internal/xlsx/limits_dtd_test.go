@@ -1,4 +1,4 @@
-package validate
+package xlsx
 
 import (
 	"archive/zip"
@@ -127,26 +127,26 @@ func TestLongProlog(t *testing.T) {
 			}
 		}
 	}
-	good := goodBook(t, nil)
-	data := rezip(t, good, nil, map[string][]byte{"docProps/custom.xml": []byte(comment + `<x/>`)})
-	res := NewChecker(Checks(), ReadOptions{}).CheckReader(bytes.NewReader(data), int64(len(data)), "x.xlsx")
-	if !errors.Is(res.Err, ErrUnsafeXML) || !strings.Contains(ErrorText(res.Err, true), "docProps/custom.xml has over 1024 KB before its root element") {
-		t.Errorf("long prolog: %v", ErrorText(res.Err, true))
+	data := withPart(t, sampleBook(t), "docProps/custom.xml", comment+`<x/>`)
+	err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{}, func(*Workbook) error { return nil })
+	if !errors.Is(err, ErrUnsafeXML) || !strings.Contains(ErrorText(err, true), "docProps/custom.xml has over 1024 KB before its root element") {
+		t.Errorf("long prolog: %v", err)
 	}
 }
 
 // A DOCTYPE in a part no reader reads refuses the workbook, wherever in
 // the prolog it stands.
 func TestDTDInUnreadPart(t *testing.T) {
-	good := goodBook(t, nil)
-	k := NewChecker(Checks(), ReadOptions{})
+	good := sampleBook(t)
 	for _, c := range dtdCases {
 		for _, p := range []string{"docProps/custom.xml", "xl/theme/theme1.xml"} {
-			data := rezip(t, good, dropPart(p), map[string][]byte{p: []byte(c.xml)})
-			res := k.CheckReader(bytes.NewReader(data), int64(len(data)), "x.xlsx")
-			refused := res.Err != nil && strings.Contains(res.Err.Error(), "DTD/实体声明")
-			if refused != c.dtd {
-				t.Errorf("%s in %s: refused %v, want %v (%v)", c.name, p, refused, c.dtd, res.Err)
+			data := withPart(t, good, p, c.xml)
+			for _, r := range []Reader{Auto, ExcelizeOnly} {
+				err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{Reader: r}, func(*Workbook) error { return nil })
+				refused := err != nil && strings.Contains(err.Error(), "DTD/实体声明")
+				if refused != c.dtd {
+					t.Errorf("%s in %s (reader %d): refused %v, want %v (%v)", c.name, p, r, refused, c.dtd, err)
+				}
 			}
 		}
 	}
@@ -156,8 +156,8 @@ func TestDTDInUnreadPart(t *testing.T) {
 // by its first compressed bytes (WPS's styles.xml has a 2 KB root tag),
 // the same as by the whole part.
 func TestPrologDTDRealParts(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("..", "samples", "*.xlsx"))
-	more, _ := filepath.Glob(filepath.Join("..", "..", "shared", "forms", "*.xlsx"))
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*.xlsx"))
+	more, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "forms", "*.xlsx"))
 	paths = append(paths, more...)
 	if len(paths) == 0 {
 		t.Fatal("no workbooks found")
@@ -198,7 +198,7 @@ func TestPrologDTDRealParts(t *testing.T) {
 // from the first compressed bytes (hasDTD) and by inflating each part
 // (the whole part read, as before).
 func BenchmarkNoDTD(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("..", "samples", "信息化运维项目.xlsx"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "samples", "信息化运维项目.xlsx"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -254,4 +254,48 @@ func TestPlainPrologAgrees(t *testing.T) {
 	if plain < 1000 {
 		t.Errorf("only %d plain prologs drawn", plain)
 	}
+}
+
+// sampleBook is one of the sample workbooks.
+func sampleBook(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "samples", "信息化运维项目.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// withPart is the zip data with part p's body replaced by (or added as) body.
+func withPart(t testing.TB, data []byte, p, body string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	put := func(name string, b []byte) {
+		w, err := zw.Create(name)
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range zr.File {
+		if f.Name == p {
+			continue
+		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		put(f.Name, b)
+	}
+	put(p, []byte(body))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
