@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/xlsxeval/xlsxeval/internal/browsertest"
+	"github.com/xlsxeval/xlsxeval/layout"
+	"github.com/xlsxeval/xlsxeval/validate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -143,5 +145,46 @@ func TestBrowserDownloadAllInParts(t *testing.T) {
 	}
 	if msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#msg"))); msg != "" {
 		t.Errorf("error shown: %s", msg)
+	}
+}
+
+// The page offers every built-in layout for templates; choosing 云南's
+// 公开14表 sets its unit (元) and 下载空白模板 downloads that layout's form.
+func TestBrowserTemplateLayout(t *testing.T) {
+	ls := layout.Builtin()
+	_, ts := newTestServer(t, Config{Layouts: ls})
+	ctx, done := browsertest.Start(t, t.TempDir(), 60*time.Second)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#t-layout"))); err != nil {
+		t.Fatal(err)
+	}
+	names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#t-layout option")].map(o => o.value)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.getElementById("t-layout"); s.value = "yunnan-14";
+		s.dispatchEvent(new Event("change")); document.getElementById("t-rows").value = "5"; return document.getElementById("t-unit").value })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#dl-blank"))); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range ls {
+		want = append(want, l.Name)
+	}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("layouts offered %v, want %v", names, want)
+	}
+	if unit != "元" {
+		t.Errorf("unit after choosing yunnan-14: %q, want 元", unit)
+	}
+	b := browsertest.Wait(t, done)
+	res := validate.NewChecker(validate.Checks(), validate.ReadOptions{}).CheckReader(bytes.NewReader(b), int64(len(b)), "blank.xlsx")
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("downloaded template: %v, %d forms", res.Err, len(res.Forms))
+	}
+	if fm := res.Forms[0].Form; fm.Layout != "yunnan-14" || fm.Template == nil || fm.Template.Rows != 5 || fm.AmountUnit != "元" {
+		t.Errorf("downloaded template: layout %q, fingerprint %+v, unit %q", fm.Layout, fm.Template, fm.AmountUnit)
 	}
 }

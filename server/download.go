@@ -276,8 +276,8 @@ func (s *Server) handleSummary(w http.ResponseWriter, r *http.Request) {
 	send(w, "校验汇总.xlsx", xlsxType, out)
 }
 
-// templateOptions reads year, rows and unit from the query. Templates
-// are unsigned here; only handlePrefilled signs.
+// templateOptions reads year, rows, unit and layout from the query.
+// Templates are unsigned here; only handlePrefilled signs.
 func (s *Server) templateOptions(r *http.Request) (template.Options, error) {
 	q := r.URL.Query()
 	p := *s.cfg.Checker.Profile()
@@ -303,7 +303,28 @@ func (s *Server) templateOptions(r *http.Request) (template.Options, error) {
 	default:
 		return o, refuse(http.StatusBadRequest, "金额单位须为 万元 或 元, 而非 %q", u)
 	}
+	if n := q.Get("layout"); n != "" {
+		return o, s.setLayout(&o, n, q.Get("unit") != "")
+	}
 	return o, nil
+}
+
+// setLayout sets o's layout to the built-in one named name and, unless
+// the request gave a unit, the unit the layout is printed in (公开14表: 元),
+// as template --layout does. Only names: a path from the web is no layout.
+func (s *Server) setLayout(o *template.Options, name string, unitGiven bool) error {
+	var names []string
+	for _, l := range s.cfg.Layouts {
+		if l.Name == name {
+			o.Layout = l
+			if !unitGiven && l.AmountUnit != "" {
+				o.Profile.AmountUnit = l.AmountUnit
+			}
+			return nil
+		}
+		names = append(names, l.Name)
+	}
+	return refuse(http.StatusBadRequest, "没有名为 %q 的版式; 可选: %s", name, strings.Join(names, "、"))
 }
 
 // handleBlank answers GET /api/template with a blank form.
@@ -329,7 +350,8 @@ func (s *Server) handleBlank(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSpec answers POST /api/template (field spec: YAML, JSON, CSV or
-// XLSX) with the prefilled forms: one project as .xlsx; several as a zip
+// XLSX; field layout, or ?layout=: a built-in layout's name) with the
+// prefilled forms: one project as .xlsx; several as a zip
 // of one workbook each, or with single=1 as one workbook of many sheets.
 // They are never signed: a seal on whatever a unit uploads would let it
 // raise its own budget and pass the key check.
@@ -344,7 +366,7 @@ func (s *Server) handleSpec(w http.ResponseWriter, r *http.Request) {
 		fail(w, refuse(http.StatusBadRequest, "请求须为 multipart/form-data, 清单放在 \"spec\" 字段中"))
 		return
 	}
-	var name string
+	var name, lay string
 	var data []byte
 	for {
 		p, err := mr.NextPart()
@@ -361,6 +383,16 @@ func (s *Server) handleSpec(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			name = filepath.Base(p.FileName())
+		}
+		if p.FormName() == "layout" { // as ?layout=, for a form that posts it
+			b, _ := io.ReadAll(io.LimitReader(p, 256))
+			lay = string(b)
+		}
+	}
+	if lay != "" && r.URL.Query().Get("layout") == "" {
+		if err := s.setLayout(&o, lay, r.URL.Query().Get("unit") != ""); err != nil {
+			fail(w, err)
+			return
 		}
 	}
 	if data == nil {

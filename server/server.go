@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/xlsxeval/xlsxeval/integrity"
+	"github.com/xlsxeval/xlsxeval/layout"
 	"github.com/xlsxeval/xlsxeval/report"
 	"github.com/xlsxeval/xlsxeval/template"
 	"github.com/xlsxeval/xlsxeval/validate"
@@ -65,8 +66,12 @@ type Config struct {
 	// (default 60 s); the work stops when the client leaves.
 	MaxProjects     int
 	TemplateTimeout time.Duration
-	Version         string      // shown on the page
-	Log             *log.Logger // nil: no request log
+	// Layouts are the built-in layouts a template may be asked in
+	// (?layout=NAME; the page's select), as xlsxeval layouts lists them;
+	// nil: layout.Builtin(). Never a file: the web names layouts only.
+	Layouts []*layout.Layout
+	Version string      // shown on the page
+	Log     *log.Logger // nil: no request log
 }
 
 // Defaults.
@@ -121,6 +126,9 @@ func (c *Config) fill() {
 	}
 	if c.Log == nil {
 		c.Log = log.New(io.Discard, "", 0)
+	}
+	if c.Layouts == nil {
+		c.Layouts = layout.Builtin()
 	}
 }
 
@@ -187,9 +195,21 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		"{{lang}}", string(s.cfg.Lang),
 		"{{unit}}", htmlEscape(s.cfg.Checker.Profile().AmountUnit),
 		"{{year}}", strconv.Itoa(time.Now().Year()-1),
+		"{{layoutOptions}}", layoutOptions(s.cfg.Layouts),
 	).Replace(string(b))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, page)
+}
+
+// layoutOptions are the page's <option>s of the template layouts, each
+// with the amount unit it is printed in, if it has one.
+func layoutOptions(ls []*layout.Layout) string {
+	var b strings.Builder
+	for _, l := range ls {
+		fmt.Fprintf(&b, `<option value="%s" data-unit="%s">%s (%s)</option>`,
+			htmlEscape(l.Name), htmlEscape(l.AmountUnit), htmlEscape(l.Title), htmlEscape(l.Name))
+	}
+	return b.String()
 }
 
 func htmlEscape(s string) string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/xlsxeval/xlsxeval/layout"
 	"github.com/xlsxeval/xlsxeval/server"
 	"github.com/xlsxeval/xlsxeval/template"
 	"github.com/xlsxeval/xlsxeval/validate"
@@ -140,6 +141,7 @@ func serveConfig(c *cli.Context) (server.Config, error) {
 		Addr: c.String("addr"), MaxUpload: size, MaxFiles: c.Int("max-files"), Lang: lang,
 		Checker: k, FileTimeout: c.Duration("file-timeout"), Version: version, SignKey: key,
 		AllowHosts: c.StringSlice("allow-host"),
+		Layouts:    layout.Builtin(), // offered for templates, as xlsxeval layouts lists them
 	}
 	if path := c.String("spec"); path != "" {
 		// Its projects are the only ones the server signs (GET /api/prefilled).
