@@ -18,7 +18,7 @@ func TestCellOfSameAsCells(t *testing.T) {
 		}
 	}
 	for _, key := range []string{"ind.03.target", "ind.+3.target", "ind.-1.target", "ind.12.target", "ind.3", "ind.3.target.x",
-		"funds.6.budget", "funds.01.budget", "funds.1.nope", "nope", "", "ind..target", "funds.1e0.budget", "project.x"} {
+		"funds.6.budget", "funds.01.budget", "funds.1.nope", "nope", "", "ind..target", "funds.1e0.budget", "project.x", "ind.3.helper"} {
 		if got, want := cellOf(fm, key), cells[key]; got != want {
 			t.Errorf("%q: %p, want %p", key, got, want)
 		}
