@@ -2,7 +2,6 @@ package template
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -222,9 +221,9 @@ func typeInto(t *testing.T, p *formulas.Profile, l *layout.Layout, pr, preset *P
 	}
 	for i := form.FundCurrent; i < form.NumFunds; i++ {
 		if fig := pr.Funds.Row(i); fig != nil {
-			for col, v := range map[string]*Dec{"initial": fig.Initial, "budget": fig.Budget, "exec": fig.Exec} {
-				if _, ok := fields[fmt.Sprintf("funds.%d.%s", i, col)]; ok {
-					typ(fmt.Sprintf("funds.%d.%s", i, col), v.String())
+			for col, v := range map[*form.Field]*Dec{form.FFundInitial: fig.Initial, form.FFundBudget: fig.Budget, form.FFundExec: fig.Exec} {
+				if k := form.FundKey(i, col).String(); fields[k] != "" {
+					typ(k, v.String())
 				}
 			}
 		}
@@ -233,24 +232,24 @@ func typeInto(t *testing.T, p *formulas.Profile, l *layout.Layout, pr, preset *P
 		if x.L3 == "" {
 			continue // a slot of the grid left unused
 		}
-		k := func(c string) string { return fmt.Sprintf("ind.%d.%s", i, c) }
+		k := func(f *form.Field) string { return form.IndKey(i, f).String() }
 		if preset == nil && !gridded(l) { // else printed on the form
-			typ(k("l1"), x.L1)
-			typ(k("l2"), x.L2)
+			typ(k(form.FL1), x.L1)
+			typ(k(form.FL2), x.L2)
 		}
-		typ(k("l3"), numbered(l, pr.Indicators, i)) // after the number a gridded form prints
+		typ(k(form.FL3), numbered(l, pr.Indicators, i)) // after the number a gridded form prints
 		if l.Split() {
 			op, v, unit := splitTarget(x.Target)
-			typ(k("target_op"), op)
-			typ(k("target"), v)
-			typ(k("target_unit"), unit)
+			typ(k(form.FTargetOp), op)
+			typ(k(form.FTarget), v)
+			typ(k(form.FTargetUnit), unit)
 		} else {
-			typ(k("target"), x.Target)
+			typ(k(form.FTarget), x.Target)
 		}
-		typ(k("actual"), x.Actual)
-		typ(k("weight"), x.Weight.String())
-		typ(k("score"), x.Score.String())
-		typ(k("reason"), x.Reason)
+		typ(k(form.FActual), x.Actual)
+		typ(k(form.FWeight), x.Weight.String())
+		typ(k(form.FScore), x.Score.String())
+		typ(k(form.FReason), x.Reason)
 	}
 	pj, err := json.Marshal(plan)
 	if err != nil {

@@ -3,13 +3,13 @@ package template
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -132,8 +132,8 @@ func TestTextInputCells(t *testing.T) {
 	sheet := w.fps[0].Sheet
 	lay := NewLayout(w.fps[0].Rows, w.Profile)
 	for i := range lay.Rows {
-		for _, col := range []string{"target", "actual"} {
-			ref := lay.Ref(fmt.Sprintf("ind.%d.%s", i, col))
+		for _, col := range []*form.Field{form.FTarget, form.FActual} {
+			ref := lay.RefOf(form.IndKey(i, col))
 			id, err := f.GetCellStyle(sheet, ref)
 			if err != nil {
 				t.Fatal(err)

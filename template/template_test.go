@@ -3,10 +3,8 @@ package template
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -50,16 +48,17 @@ func TestLayoutFingerprintRoundTrip(t *testing.T) {
 		t.Fatalf("%d indicators", len(f.Indicators))
 	}
 	seen := map[string]string{}
-	for k, c := range f.Cells() {
+	f.Each(func(key form.Key, c *form.Cell) {
+		k := key.String()
 		// Fields only other layouts have: split target columns, 得分系数,
 		// 四川's fund rows 财政专户管理资金 and 单位资金.
-		split := strings.HasSuffix(k, ".target_op") || strings.HasSuffix(k, ".target_unit") || strings.HasSuffix(k, ".score_coef") ||
-			strings.HasPrefix(k, fmt.Sprintf("funds.%d.", form.FundSpecial)) || strings.HasPrefix(k, fmt.Sprintf("funds.%d.", form.FundOwn))
+		split := key.Field == form.FTargetOp || key.Field == form.FTargetUnit || key.Field == form.FScoreCoef ||
+			key.Group == form.GroupFunds && (key.Index == form.FundSpecial || key.Index == form.FundOwn)
 		if split != (c.Ref == "") {
 			t.Errorf("field %s: cell %q (the seed layout has no split target columns, 得分系数 or 四川's fund rows)", k, c.Ref)
 		}
 		if split {
-			continue
+			return
 		}
 		if other, ok := seen[c.Ref]; ok {
 			t.Errorf("fields %s and %s share %s", k, other, c.Ref)
@@ -68,7 +67,7 @@ func TestLayoutFingerprintRoundTrip(t *testing.T) {
 		if fp.Fields[k] != c.Ref {
 			t.Errorf("fingerprint %s = %s, layout %s", k, fp.Fields[k], c.Ref)
 		}
-	}
+	})
 	// Written and read back from a file, with the cells the writer used.
 	w, err := Build(readSeed(t, "seed1.yaml").Projects, opts())
 	if err != nil {
@@ -136,8 +135,8 @@ func TestLockingProtectionValidation(t *testing.T) {
 	}
 	inputs := []string{"project", "department", "unit", "goal", "done", "funds.1.initial", "funds.2.budget", "funds.3.exec"}
 	for i := 0; i < 15; i++ {
-		for _, c := range []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"} {
-			inputs = append(inputs, "ind."+strconv.Itoa(i)+"."+c)
+		for _, c := range []*form.Field{form.FL1, form.FL2, form.FL3, form.FTarget, form.FActual, form.FWeight, form.FScore, form.FReason} {
+			inputs = append(inputs, form.IndKey(i, c).String())
 		}
 	}
 	for _, k := range inputs {

@@ -2,7 +2,6 @@ package template
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/internal/soffice"
 	"github.com/xlsxeval/xlsxeval/validate"
@@ -141,20 +141,20 @@ func TestTypedInputAgreesWithCheck(t *testing.T) {
 		typ(key, v)
 	}
 	for i, x := range typedRows {
-		k := func(f string) string { return fmt.Sprintf("ind.%d.%s", i, f) }
-		typ(k("l1"), x.l1)
-		typ(k("l2"), x.l2)
-		typ(k("l3"), x.l3)
-		typ(k("target"), x.target)
-		typ(k("actual"), x.actual)
-		typ(k("weight"), x.weight)
+		k := func(f *form.Field) string { return form.IndKey(i, f).String() }
+		typ(k(form.FL1), x.l1)
+		typ(k(form.FL2), x.l2)
+		typ(k(form.FL3), x.l3)
+		typ(k(form.FTarget), x.target)
+		typ(k(form.FActual), x.actual)
+		typ(k(form.FWeight), x.weight)
 		reason := "按完成情况扣分"
 		if i%5 == 4 {
 			reason = longReason
 		}
-		typ(k("reason"), reason)
+		typ(k(form.FReason), reason)
 		r := lay.IndRow(i)
-		row := unoRow{Cap: lay.Helper(i, "cap"), Score: lay.Ref(k("score")), Scratch: Cell(lay.lastCol()+2, r),
+		row := unoRow{Cap: lay.Helper(i, "cap"), Score: lay.Ref(k(form.FScore)), Scratch: Cell(lay.lastCol()+2, r),
 			Weight: x.weight, Conds: map[string]string{}}
 		for name, c := range conds {
 			row.Conds[name] = condFor(c, lay.IndRow(0), r)
@@ -245,13 +245,13 @@ func checkTyped(t *testing.T, path, sheet string, lay Layout, res []unoResult) {
 	over := 0
 	for i, x := range typedRows {
 		got := res[i]
-		if v := raw(lay.Ref(fmt.Sprintf("ind.%d.target", i))); v != x.target {
+		if v := raw(lay.RefOf(form.IndKey(i, form.FTarget))); v != x.target {
 			t.Errorf("row %d: target typed %q is stored as %q", i, x.target, v)
 		}
-		if v := raw(lay.Ref(fmt.Sprintf("ind.%d.actual", i))); v != x.actual {
+		if v := raw(lay.RefOf(form.IndKey(i, form.FActual))); v != x.actual {
 			t.Errorf("row %d: actual typed %q is stored as %q", i, x.actual, v)
 		}
-		score := lay.Ref(fmt.Sprintf("ind.%d.score", i))
+		score := lay.RefOf(form.IndKey(i, form.FScore))
 		var capFinding *validate.Finding
 		for j, y := range at[score] {
 			// An info ind.cap says the cap could not be checked.

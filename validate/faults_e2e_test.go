@@ -22,6 +22,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 	"github.com/xlsxeval/xlsxeval/internal/soffice"
 )
@@ -82,13 +83,13 @@ func pct(key, val string) bookEdit { return bookEdit{key, val, asRate} }
 func blankAll(n int) []bookEdit {
 	es := []bookEdit{txt("project", ""), txt("department", ""), txt("unit", "")}
 	for i := range 4 {
-		for _, c := range []string{"initial", "budget", "exec"} {
-			es = append(es, amt(fmt.Sprintf("funds.%d.%s", i, c), ""))
+		for _, c := range []*form.Field{form.FFundInitial, form.FFundBudget, form.FFundExec} {
+			es = append(es, amt(form.FundKey(i, c).String(), ""))
 		}
 	}
 	for i := range n {
-		for _, c := range []string{"l3", "target", "actual", "weight", "score", "reason"} {
-			es = append(es, txt(fmt.Sprintf("ind.%d.%s", i, c), ""))
+		for _, c := range []*form.Field{form.FL3, form.FTarget, form.FActual, form.FWeight, form.FScore, form.FReason} {
+			es = append(es, txt(form.IndKey(i, c).String(), ""))
 		}
 	}
 	return es
@@ -99,8 +100,8 @@ func blankAll(n int) []bookEdit {
 func e2eFaults() []e2eFault {
 	var zeroBudget []bookEdit
 	for i := range 4 {
-		r := fmt.Sprintf("funds.%d.", i)
-		zeroBudget = append(zeroBudget, pct(r+"rate", "0.00"), amt(r+"budget", "0.00"), amt(r+"exec", "0.00"))
+		k := func(f *form.Field) string { return form.FundKey(i, f).String() }
+		zeroBudget = append(zeroBudget, pct(k(form.FFundRate), "0.00"), amt(k(form.FFundBudget), "0.00"), amt(k(form.FFundExec), "0.00"))
 	}
 	return []e2eFault{
 		// form.empty and head.missing name the project cell: where a person

@@ -333,19 +333,19 @@ func (b *builder) funds(sf bookForm) {
 	labels := []string{"年度资金总额:", "其中:当年财政拨款", "上年结转资金", "其他资金"}
 	for i, l := range labels {
 		r := 5 + i
-		k := func(s string) string { return fmt.Sprintf("funds.%d.%s", i, s) }
-		b.str(k("label"), r, 1, b.label(l), strings.TrimSpace(b.label(l)))
+		k := func(f *form.Field) string { return form.FundKey(i, f).String() }
+		b.str(k(form.FFundLabel), r, 1, b.label(l), strings.TrimSpace(b.label(l)))
 		f := sf.funds[i]
-		b.fig(k("initial"), r, 2, f[0], false, true)
-		b.fig(k("budget"), r, 3, f[1], false, true)
-		b.fig(k("exec"), r, 4, f[2], false, true)
-		b.fig(k("weight"), r, 5, f[3], false, false)
+		b.fig(k(form.FFundInitial), r, 2, f[0], false, true)
+		b.fig(k(form.FFundBudget), r, 3, f[1], false, true)
+		b.fig(k(form.FFundExec), r, 4, f[2], false, true)
+		b.fig(k(form.FFundWeight), r, 5, f[3], false, false)
 		if b.v.formulas {
-			b.rateFormula(k("rate"), r, f[4])
+			b.rateFormula(k(form.FFundRate), r, f[4])
 		} else {
-			b.fig(k("rate"), r, 6, f[4], true, false)
+			b.fig(k(form.FFundRate), r, 6, f[4], true, false)
 		}
-		b.fig(k("score"), r, 7, f[5], false, false)
+		b.fig(k(form.FFundScore), r, 7, f[5], false, false)
 	}
 }
 
@@ -388,21 +388,21 @@ func (b *builder) indicators(sf bookForm) {
 	l1start, l2start := 0, 0
 	for i, ind := range sf.inds {
 		r := head + 1 + i
-		k := func(s string) string { return fmt.Sprintf("ind.%d.%s", i, s) }
+		k := func(f *form.Field) string { return form.IndKey(i, f).String() }
 		own := [2]bool{true, true}
 		if i > 0 && ind.l1 == sf.inds[i-1].l1 {
 			own[0] = false
-			b.out.want[k("l1")] = b.out.want[fmt.Sprintf("ind.%d.l1", l1start)]
+			b.out.want[k(form.FL1)] = b.out.want[form.IndKey(l1start, form.FL1).String()]
 		} else {
 			l1start = i
-			b.str(k("l1"), r, 0, b.l1Label(sf, i), ind.l1)
+			b.str(k(form.FL1), r, 0, b.l1Label(sf, i), ind.l1)
 		}
 		if !own[0] && ind.l2 == sf.inds[i-1].l2 {
 			own[1] = false
-			b.out.want[k("l2")] = b.out.want[fmt.Sprintf("ind.%d.l2", l2start)]
+			b.out.want[k(form.FL2)] = b.out.want[form.IndKey(l2start, form.FL2).String()]
 		} else {
 			l2start = i
-			b.str(k("l2"), r, 1, ind.l2, ind.l2)
+			b.str(k(form.FL2), r, 1, ind.l2, ind.l2)
 		}
 		b.out.own = append(b.out.own, own)
 		if i == n-1 || sf.inds[i+1].l1 != ind.l1 {
@@ -411,12 +411,12 @@ func (b *builder) indicators(sf bookForm) {
 		if i == n-1 || sf.inds[i+1].l2 != ind.l2 || sf.inds[i+1].l1 != ind.l1 {
 			b.merge(head+1+l2start, 1, r, 1)
 		}
-		b.str(k("l3"), r, 2, ind.l3, ind.l3)
-		b.str(k("target"), r, 3, ind.target, ind.target)
-		b.actual(k("actual"), r, ind.actual)
-		b.fig(k("weight"), r, 5, ind.weight, false, false)
-		b.fig(k("score"), r, 6, ind.score, false, false)
-		b.str(k("reason"), r, 7, ind.reason, ind.reason)
+		b.str(k(form.FL3), r, 2, ind.l3, ind.l3)
+		b.str(k(form.FTarget), r, 3, ind.target, ind.target)
+		b.actual(k(form.FActual), r, ind.actual)
+		b.fig(k(form.FWeight), r, 5, ind.weight, false, false)
+		b.fig(k(form.FScore), r, 6, ind.score, false, false)
+		b.str(k(form.FReason), r, 7, ind.reason, ind.reason)
 	}
 	tr := head + 1 + n
 	if !b.v.noTotal {
@@ -553,7 +553,7 @@ func checkForm(t *testing.T, got *form.Form, b built, cached bool) {
 		if ind.L1Own != own[0] || ind.L2Own != own[1] {
 			t.Errorf("%s ind.%d: own %v/%v, want %v/%v", got.Sheet, i, ind.L1Own, ind.L2Own, own[0], own[1])
 		}
-		if want := rowOf(b.want[fmt.Sprintf("ind.%d.l3", i)].Ref) + 1; ind.Row != want {
+		if want := rowOf(b.want[form.IndKey(i, form.FL3).String()].Ref) + 1; ind.Row != want {
 			t.Errorf("%s ind.%d: Row %d, want %d", got.Sheet, i, ind.Row, want)
 		}
 	}

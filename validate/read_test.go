@@ -131,11 +131,11 @@ func TestReadFingerprint(t *testing.T) {
 	last := rowOf(w.want["ind.11.l3"].Ref) + 1
 	for i := 12; i < 15; i++ {
 		r := last + 1 + (i - 12) + 10 // below the form, where nothing else is
-		for j, col := range []string{"l1", "l2", "l3", "target", "actual", "weight", "score", "reason"} {
-			fp.Fields[indKey(i, col)] = a1Of(r, j)
+		for j, col := range []*form.Field{form.FL1, form.FL2, form.FL3, form.FTarget, form.FActual, form.FWeight, form.FScore, form.FReason} {
+			fp.Fields[form.IndKey(i, col).String()] = a1Of(r, j)
 		}
 	}
-	x.formula("Sheet1", fp.Fields[indKey(13, "score")], `IF(F30="","",F30)`, "")
+	x.formula("Sheet1", fp.Fields[form.IndKey(13, form.FScore).String()], `IF(F30="","",F30)`, "")
 	// A field only the fingerprint can place: the title in a cell labels
 	// would not pick.
 	x.str("Sheet1", "J1", "自评表 (模板)")
@@ -167,8 +167,6 @@ func TestReadFingerprint(t *testing.T) {
 		t.Errorf("after insert: project %s, %d indicators, total %s", got.Project.Ref, len(got.Indicators), got.TotalScore.Ref)
 	}
 }
-
-func indKey(i int, col string) string { return fmt.Sprintf("ind.%d.%s", i, col) }
 
 func TestReadPercentAndPlaces(t *testing.T) {
 	x := newXL(t)

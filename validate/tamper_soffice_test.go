@@ -67,17 +67,17 @@ func honestFill(t *testing.T, path string) {
 	for i := form.FundCurrent; i < form.NumFunds; i++ {
 		if g := filled.Funds.Row(i); g != nil && g.Exec != nil {
 			v, _ := g.Exec.Float64()
-			set(fmt.Sprintf("funds.%d.exec", i), v)
+			set(form.FundKey(i, form.FFundExec).String(), v)
 		}
 	}
 	for i, x := range filled.Indicators {
-		set(fmt.Sprintf("ind.%d.actual", i), x.Actual)
+		set(form.IndKey(i, form.FActual).String(), x.Actual)
 		if x.Score != nil {
 			v, _ := x.Score.Float64()
-			set(fmt.Sprintf("ind.%d.score", i), v)
+			set(form.IndKey(i, form.FScore).String(), v)
 		}
 		if x.Reason != "" {
-			set(fmt.Sprintf("ind.%d.reason", i), x.Reason)
+			set(form.IndKey(i, form.FReason).String(), x.Reason)
 		}
 	}
 	if err := f.SaveAs(path); err != nil {
