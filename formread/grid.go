@@ -1,18 +1,12 @@
 package formread
 
 import (
-	"bytes"
-	"cmp"
-	"encoding/xml"
 	"errors"
-	"github.com/xlsxeval/xlsxeval/formulas"
-	"io"
-	"path"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/xlsxeval/xlsxeval/formulas"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
@@ -26,56 +20,25 @@ import (
 // ranges, and lazily the normalised labels. Raw values and formulas are
 // fetched only for the cells that become fields.
 type Grid struct {
-	f      *excelize.File // nil when read by internal/xlsx
+	sh     *xlsx.Sheet // values and formulas come from it
 	sheet  string
 	text   [][]string // shown text by 0-based row, column
 	norm   [][]string // normLabel of text, filled on demand
 	merges []rect
 	lb     *labels
 	lay    *layout.Layout // the layout read by
-	// cells holds the stored value and formula of every cell, sorted by
-	// key (find); nil when excelize is asked cell by cell instead.
-	cells []xcell
 }
 
 // rect is a merged range, 0-based and inclusive.
 type rect struct{ r0, c0, r1, c1 int }
 
-// LoadExcelize reads sheet of a workbook excelize opened.
-func LoadExcelize(f *excelize.File, sheet string) (*Grid, error) {
-	rows, err := f.GetRows(sheet)
-	if err != nil {
-		return nil, err
-	}
-	g := &Grid{f: f, sheet: sheet, text: rows, norm: make([][]string, len(rows))}
-	if g.scanSheet() {
-		return g, nil
-	}
-	g.merges, g.cells = nil, nil
-	mcs, err := f.GetMergeCells(sheet, true)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range mcs {
-		c0, r0, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-		c1, r1, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err1 == nil && err2 == nil {
-			g.merges = append(g.merges, rect{r0 - 1, c0 - 1, r1 - 1, c1 - 1})
-		}
-	}
-	return g, nil
-}
-
-// FromXLSX is a sheet read by internal/xlsx as the form reader sees it;
-// raw values and formulas come with it, keyed by cell.
-func FromXLSX(name string, sh *xlsx.Sheet) *Grid {
-	g := &Grid{sheet: name, text: sh.Rows, norm: make([][]string, len(sh.Rows)),
-		cells: make([]xcell, len(sh.Cells)), merges: make([]rect, len(sh.Merges))}
+// FromSheet is a sheet as the form reader sees it, whichever reader
+// read it (internal/xlsx, or excelize behind it).
+func FromSheet(name string, sh *xlsx.Sheet) *Grid {
+	g := &Grid{sh: sh, sheet: name, text: sh.Rows, norm: make([][]string, len(sh.Rows)),
+		merges: make([]rect, len(sh.Merges))}
 	for i, m := range sh.Merges {
 		g.merges[i] = rect{m.R0, m.C0, m.R1, m.C1}
-	}
-	for i, c := range sh.Cells { // in sheet order, which is key order
-		g.cells[i] = xcell{key: cellKey(c.Row, c.Col), v: c.Raw, f: c.Formula}
 	}
 	return g
 }
@@ -181,37 +144,10 @@ func (g *Grid) cell(r, c int) form.Cell {
 // cellAt reads exactly (r, c).
 func (g *Grid) cellAt(r, c int) form.Cell {
 	x := form.Cell{Ref: a1Of(r, c), Text: g.at(r, c)}
-	x.Raw, x.Formula = g.stored(r, c, x.Ref)
+	x.Raw, x.Formula = g.sh.Stored(r, c)
 	x.Formula = strings.TrimPrefix(x.Formula, "=")
 	setNumber(&x)
 	return x
-}
-
-// stored is the raw value and formula of (r, c): from the sheet's own
-// scan, or from excelize where the scan cannot tell them exactly.
-func (g *Grid) stored(r, c int, ref string) (raw, formula string) {
-	if g.f == nil { // read by internal/xlsx: values and formulas exact
-		r, c = g.origin(r, c)
-		x := g.find(r, c)
-		return x.v, x.f
-	}
-	if g.cells != nil {
-		// excelize answers for a merged cell with the merge's first cell.
-		r, c = g.origin(r, c)
-		x := g.find(r, c)
-		raw, ok := g.rawOf(r, c, x)
-		if !ok {
-			raw, _ = g.f.GetCellValue(g.sheet, ref, excelize.Options{RawCellValue: true})
-		}
-		if x.shared {
-			formula, _ = g.f.GetCellFormula(g.sheet, ref)
-			return raw, formula
-		}
-		return raw, x.f
-	}
-	raw, _ = g.f.GetCellValue(g.sheet, ref, excelize.Options{RawCellValue: true})
-	formula, _ = g.f.GetCellFormula(g.sheet, ref)
-	return raw, formula
 }
 
 // valueCell is c with its text replaced by the part after a label.
@@ -340,260 +276,4 @@ func decimalLike(s string) bool {
 		s = s[1:]
 	}
 	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
-}
-
-// xcell is what the sheet XML holds for one cell besides its shown text.
-type xcell struct {
-	key    int64  // cellKey
-	t, v   string // type attribute and <v>
-	s      int    // style index
-	f      string // <f> as written
-	shared bool   // a shared formula: excelize expands it
-	inline bool   // has an <is> inline string
-}
-
-// cellKey packs a 0-based (row, column) into one number that sorts
-// cells by row, then column.
-func cellKey(r, c int) int64 { return int64(r)<<20 | int64(c) }
-
-// find is the stored cell (r, c); the zero xcell when the sheet has none.
-func (g *Grid) find(r, c int) xcell {
-	k := cellKey(r, c)
-	i, ok := slices.BinarySearchFunc(g.cells, k, func(x xcell, k int64) int { return cmp.Compare(x.key, k) })
-	if !ok {
-		return xcell{}
-	}
-	return g.cells[i]
-}
-
-// scanSheet reads the raw values, formulas and merges of sheet in one
-// streaming pass over its XML part, instead of letting excelize unmarshal
-// the whole worksheet a second time (GetRows has streamed it once for the
-// shown text). It reports false for anything it does not read exactly as
-// excelize would (a part kept in a temporary file, another encoding, a
-// cell without a reference, overlapping merges); the caller then asks
-// excelize.
-func (g *Grid) scanSheet() bool {
-	data, ok := worksheetXML(g.f, g.sheet)
-	if !ok {
-		return false
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	cells := make([]xcell, 0, 256)
-	var (
-		stack []string
-		cur   xcell
-		text  []byte
-	)
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return false
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			parent := ""
-			if len(stack) > 0 {
-				parent = stack[len(stack)-1]
-			}
-			stack = append(stack, t.Name.Local)
-			text = text[:0]
-			switch {
-			case t.Name.Local == "c" && parent == "row":
-				ref := attr(t, "r")
-				c, r, err := excelize.CellNameToCoordinates(ref)
-				if err != nil || ref != a1Of(r-1, c-1) {
-					return false // excelize finds cells by their reference as written
-				}
-				cur = xcell{key: cellKey(r-1, c-1), t: attr(t, "t")}
-				if s := attr(t, "s"); s != "" {
-					if cur.s, err = strconv.Atoi(s); err != nil {
-						return false
-					}
-				}
-			case t.Name.Local == "f" && parent == "c":
-				cur.shared = attr(t, "t") == "shared"
-			case t.Name.Local == "is" && parent == "c":
-				cur.inline = true
-			case t.Name.Local == "mergeCell" && parent == "mergeCells":
-				m, ok := mergeRect(attr(t, "ref"))
-				if !ok {
-					return false
-				}
-				g.merges = append(g.merges, m)
-			}
-		case xml.CharData:
-			text = append(text, t...)
-		case xml.EndElement:
-			if len(stack) == 0 {
-				return false
-			}
-			name := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			parent := ""
-			if len(stack) > 0 {
-				parent = stack[len(stack)-1]
-			}
-			switch {
-			case name == "v" && parent == "c":
-				cur.v = string(text)
-			case name == "f" && parent == "c":
-				cur.f = string(text)
-			case name == "c" && parent == "row":
-				cells = append(cells, cur)
-			}
-		}
-	}
-	if overlap(g.merges) {
-		return false
-	}
-	slices.SortStableFunc(cells, func(a, b xcell) int { return cmp.Compare(a.key, b.key) })
-	for i := 1; i < len(cells); i++ {
-		if cells[i].key == cells[i-1].key {
-			return false // a cell written twice
-		}
-	}
-	g.cells = cells
-	return true
-}
-
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name && a.Name.Space == "" {
-			return a.Value
-		}
-	}
-	return ""
-}
-
-// mergeRect reads "A1:C3" as excelize's GetMergeCells gives it.
-func mergeRect(ref string) (rect, bool) {
-	a, b, ok := strings.Cut(ref, ":")
-	if !ok {
-		return rect{}, false
-	}
-	c0, r0, err1 := excelize.CellNameToCoordinates(a)
-	c1, r1, err2 := excelize.CellNameToCoordinates(b)
-	if err1 != nil || err2 != nil || r0 > r1 || c0 > c1 {
-		return rect{}, false
-	}
-	return rect{r0 - 1, c0 - 1, r1 - 1, c1 - 1}, true
-}
-
-// overlap reports whether two merges overlap: excelize joins those.
-func overlap(ms []rect) bool {
-	for i := range ms {
-		for j := i + 1; j < len(ms); j++ {
-			a, b := ms[i], ms[j]
-			if a.r0 <= b.r1 && b.r0 <= a.r1 && a.c0 <= b.c1 && b.c0 <= a.c1 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// worksheetXML is the XML of sheet as excelize holds it, found the way
-// excelize finds it: the package's office document, its relationships,
-// the sheet's relationship target.
-func worksheetXML(f *excelize.File, sheet string) ([]byte, bool) {
-	wb := ""
-	for _, r := range relsOf(f, "_rels/.rels") {
-		if r.Type == excelize.SourceRelationshipOfficeDocument || r.Type == excelize.StrictSourceRelationshipOfficeDocument {
-			wb = strings.TrimPrefix(r.Target, "/")
-			break
-		}
-	}
-	if wb == "" || f.WorkBook == nil {
-		return nil, false
-	}
-	dir := path.Dir(wb)
-	relsPath := strings.TrimPrefix(dir+"/_rels/"+path.Base(wb)+".rels", "/")
-	if dir == "." {
-		relsPath = "_rels/" + path.Base(wb) + ".rels"
-	}
-	id := ""
-	for _, s := range f.WorkBook.Sheets.Sheet {
-		if s.Name == sheet {
-			id = s.ID
-			break
-		}
-	}
-	for _, r := range relsOf(f, relsPath) {
-		if r.ID != id || id == "" {
-			continue
-		}
-		p := strings.TrimPrefix(path.Clean(dir+"/"+r.Target), "/")
-		if strings.HasPrefix(r.Target, "/") {
-			p = strings.TrimPrefix(path.Clean(r.Target), "/")
-		}
-		if b, ok := f.Pkg.Load(p); ok {
-			data, ok := b.([]byte)
-			return data, ok
-		}
-		return nil, false
-	}
-	return nil, false
-}
-
-type pkgRel struct {
-	ID     string `xml:"Id,attr"`
-	Type   string `xml:"Type,attr"`
-	Target string `xml:"Target,attr"`
-}
-
-func relsOf(f *excelize.File, name string) []pkgRel {
-	b, ok := f.Pkg.Load(name)
-	if !ok {
-		return nil
-	}
-	data, _ := b.([]byte)
-	var rs struct {
-		Rel []pkgRel `xml:"Relationship"`
-	}
-	if xml.Unmarshal(data, &rs) != nil {
-		return nil
-	}
-	return rs.Rel
-}
-
-// rawOf is the stored value of (r, c) as excelize's GetCellValue with
-// RawCellValue gives it: <v>, or the string of a string cell (its shown
-// text, unless a number format could have changed it).
-func (g *Grid) rawOf(r, c int, x xcell) (string, bool) {
-	if x.t != "s" && !(x.t == "inlineStr" && x.inline) {
-		return x.v, true
-	}
-	if !g.plainStyle(x.s) {
-		return "", false
-	}
-	if r < len(g.text) && c < len(g.text[r]) {
-		return g.text[r][c], true
-	}
-	return "", true
-}
-
-// plainStyle reports whether style s shows a string as it is stored: a
-// built-in format has no text section (General, 0.00) or shows the text
-// itself (@); a custom format may add words around it.
-func (g *Grid) plainStyle(s int) bool {
-	st := g.f.Styles
-	if s == 0 || st == nil || st.CellXfs == nil || s < 0 || s >= len(st.CellXfs.Xf) {
-		return true
-	}
-	id := 0
-	if p := st.CellXfs.Xf[s].NumFmtID; p != nil {
-		id = *p
-	}
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			if nf != nil && nf.NumFmtID == id {
-				return false
-			}
-		}
-	}
-	return true
 }

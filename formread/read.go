@@ -2,8 +2,9 @@
 // the one place that knows where a form's fields sit. A sheet carrying our
 // fingerprint is read cell by cell as recorded; any other is matched to
 // the layout that explains it best and read by its labels. Workbooks are
-// opened by internal/xlsx (excelize as fallback) in package validate,
-// which then holds only the checks and the limits on hostile input.
+// opened by internal/xlsx (excelize behind the same interface), which owns
+// the limits on hostile input; Reader.Book reads every sheet of one.
+// Package validate holds only the checks.
 package formread
 
 import (
@@ -70,7 +71,7 @@ func (g *Grid) Rows() int { return g.rows() }
 func (g *Grid) Cell(r, c int) form.Cell { return g.cell(r, c) }
 
 // Stored is the raw value and formula of (r, c), 0-based.
-func (g *Grid) Stored(r, c int) (raw, formula string) { return g.stored(r, c, a1Of(r, c)) }
+func (g *Grid) Stored(r, c int) (raw, formula string) { return g.sh.Stored(r, c) }
 
 // Merges are the merged ranges, "A1:B2", in sheet order.
 func (g *Grid) Merges() []string {
@@ -83,4 +84,4 @@ func (g *Grid) Merges() []string {
 
 // Scanned reports whether the values and formulas come from the reader's
 // own scan of the sheet (else excelize is asked cell by cell).
-func (g *Grid) Scanned() bool { return g.cells != nil }
+func (g *Grid) Scanned() bool { return g.sh.Scanned() }

@@ -121,34 +121,3 @@ func ReadRows(rows [][]string, sheet string) *Seal {
 	s.Record, s.raw = rec, []byte(raw)
 	return s
 }
-
-// Protected reports whether sheet of f is protected. excelize reports
-// every permission false for an unprotected sheet; a protected one has
-// at least one allowed (our templates allow selecting cells).
-func Protected(f *excelize.File, sheet string) bool {
-	o, err := f.GetSheetProtection(sheet)
-	if err != nil {
-		return false
-	}
-	return o.AlgorithmName != "" || o.SelectLockedCells || o.SelectUnlockedCells || o.FormatCells ||
-		o.FormatColumns || o.FormatRows || o.InsertColumns || o.InsertRows || o.InsertHyperlinks ||
-		o.DeleteColumns || o.DeleteRows || o.Sort || o.AutoFilter || o.PivotTables || o.EditObjects || o.EditScenarios
-}
-
-// FileSheet is a Sheet read from an open workbook.
-type FileSheet struct {
-	F     *excelize.File
-	Sheet string
-}
-
-// Formula is the formula of ref, without '='.
-func (s FileSheet) Formula(ref string) string {
-	v, _ := s.F.GetCellFormula(s.Sheet, ref)
-	return strings.TrimPrefix(v, "=")
-}
-
-// Value is the stored value of ref.
-func (s FileSheet) Value(ref string) string {
-	v, _ := s.F.GetCellValue(s.Sheet, ref, excelize.Options{RawCellValue: true})
-	return strings.TrimSpace(v)
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/xlsxeval/xlsxeval/form"
+	"github.com/xlsxeval/xlsxeval/formread"
 )
 
 // FileResult is the outcome of checking one file.
@@ -16,7 +17,7 @@ type FileResult struct {
 	Path    string
 	Err     error // the file could not be read; Forms is empty
 	Forms   []FormResult
-	Skipped []Skip
+	Skipped []formread.Skip
 	// Findings about the file as a whole (file.noform): no form to hold them.
 	Findings []Finding
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/formread"
 	"github.com/xlsxeval/xlsxeval/internal/soffice"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 // sameAsExcelize checks that the grid the reader builds from its own scan
@@ -26,10 +27,11 @@ func sameAsExcelize(t *testing.T, path string) (scanned int) {
 	}
 	defer slow.Close()
 	for _, sheet := range fast.GetSheetList() {
-		g, err := formread.LoadExcelize(fast, sheet)
+		sh, err := xlsx.FromExcelize(fast, sheet)
 		if err != nil {
 			t.Fatalf("%s %s: %v", path, sheet, err)
 		}
+		g := formread.FromSheet(sheet, sh)
 		if !g.Scanned() {
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formread"
+	"github.com/xlsxeval/xlsxeval/internal/xlsx"
 )
 
 var variants = []variant{
@@ -196,10 +197,11 @@ func TestReadPercentAndPlaces(t *testing.T) {
 	for i, c := range cases {
 		c.set(a1Of(i, 0))
 	}
-	g, err := formread.LoadExcelize(x.f, s)
+	sh, err := xlsx.FromExcelize(x.f, s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	g := formread.FromSheet(s, sh)
 	for i, c := range cases {
 		got := g.Cell(i, 0)
 		n := ""

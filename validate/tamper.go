@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/integrity"
 	"github.com/xlsxeval/xlsxeval/internal/xlsx"
@@ -30,14 +28,6 @@ type Tamper struct {
 	keyed  bool             // a key was given and the form carries a fingerprint
 	status integrity.Status // of its seal, when keyed
 	diffs  []integrity.Diff
-}
-
-// sealSource is what the inspection reads of a workbook, whichever reader
-// opened it: the fingerprint sheet's text, and a form sheet's cells and
-// protection.
-type sealSource interface {
-	fingerprintRows() [][]string
-	sheet(name string) (cells integrity.Sheet, protected bool)
 }
 
 // wanted: s asks for an inspection (a key or a spec).
@@ -102,61 +92,38 @@ func mergeDiffs(a, b []integrity.Diff) []integrity.Diff {
 	return a
 }
 
-// xlSource reads the seal from a workbook opened with excelize.
-type xlSource struct{ f *excelize.File }
-
-func (x xlSource) fingerprintRows() [][]string {
-	if idx, _ := x.f.GetSheetIndex(form.FingerprintSheet); idx < 0 {
-		return nil
-	}
-	rows, _ := x.f.GetRows(form.FingerprintSheet)
-	return rows
-}
-
-func (x xlSource) sheet(name string) (integrity.Sheet, bool) {
-	return integrity.FileSheet{F: x.f, Sheet: name}, integrity.Protected(x.f, name)
-}
-
-// fastSource reads the seal from the parts internal/xlsx read: the form
-// sheets the reader kept, so a signed form costs no second parse.
-type fastSource struct {
-	b    *xlsx.Book
+// sealSource is what the inspection reads of a workbook, whichever reader
+// opened it: the fingerprint sheet's text, and a form sheet's cells and
+// protection, from the form sheets the reader kept, so a signed form
+// costs no second parse.
+type sealSource struct {
+	wb   xlsx.Workbook
 	kept map[string]*xlsx.Sheet
 }
 
-func (x fastSource) fingerprintRows() [][]string {
-	for _, s := range x.b.Sheets() {
+// fingerprintRows is the fingerprint sheet's text, found by its name in
+// any case.
+func (x sealSource) fingerprintRows() [][]string {
+	for _, s := range x.wb.Sheets() {
 		if strings.EqualFold(s.Name, form.FingerprintSheet) {
-			if sh, err := x.b.Sheet(s.Name); err == nil {
-				return sh.Rows
+			if rows, err := x.wb.Rows(s.Name); err == nil {
+				return rows
 			}
 		}
 	}
 	return nil
 }
 
-func (x fastSource) sheet(name string) (integrity.Sheet, bool) {
+func (x sealSource) sheet(name string) (integrity.Sheet, bool) {
 	sh := x.kept[name]
 	if sh == nil {
 		var err error
-		if sh, err = x.b.Sheet(name); err != nil {
-			return cellSheet{}, false
+		if sh, err = x.wb.Sheet(name); err != nil {
+			return &xlsx.Sheet{}, false
 		}
 	}
-	cells := make(cellSheet, len(sh.Cells))
-	for _, c := range sh.Cells {
-		ref, _ := excelize.CoordinatesToCellName(c.Col+1, c.Row+1)
-		cells[ref] = c
-	}
-	return cells, sh.Protected
+	return sh, sh.Protected()
 }
-
-// cellSheet is a sheet's stored cells by reference.
-type cellSheet map[string]xlsx.Cell
-
-func (s cellSheet) Formula(ref string) string { return s[ref].Formula }
-
-func (s cellSheet) Value(ref string) string { return strings.TrimSpace(s[ref].Raw) }
 
 // noteUnknown marks a project the spec does not name.
 const noteUnknown = "unknown"

@@ -7,7 +7,7 @@ import (
 	"github.com/xlsxeval/xlsxeval/validate"
 )
 
-// limitFlags are check's read limits (validate/limits.go).
+// limitFlags are check's read limits (internal/xlsx/limits.go) and its per-file timeout (validate).
 func limitFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.Int64Flag{Name: "max-file-size", Value: xlsx.DefaultMaxFileSize >> 20, Usage: "单个工作簿文件的大小上限 (MB)"},

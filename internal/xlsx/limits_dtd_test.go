@@ -128,7 +128,7 @@ func TestLongProlog(t *testing.T) {
 		}
 	}
 	data := withPart(t, sampleBook(t), "docProps/custom.xml", comment+`<x/>`)
-	err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{}, func(*Workbook) error { return nil })
+	err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{}, func(Workbook) error { return nil })
 	if !errors.Is(err, ErrUnsafeXML) || !strings.Contains(ErrorText(err, true), "docProps/custom.xml has over 1024 KB before its root element") {
 		t.Errorf("long prolog: %v", err)
 	}
@@ -142,7 +142,7 @@ func TestDTDInUnreadPart(t *testing.T) {
 		for _, p := range []string{"docProps/custom.xml", "xl/theme/theme1.xml"} {
 			data := withPart(t, good, p, c.xml)
 			for _, r := range []Reader{Auto, ExcelizeOnly} {
-				err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{Reader: r}, func(*Workbook) error { return nil })
+				err := OpenReader(bytes.NewReader(data), int64(len(data)), "x.xlsx", OpenOptions{Reader: r}, func(Workbook) error { return nil })
 				refused := err != nil && strings.Contains(err.Error(), "DTD/实体声明")
 				if refused != c.dtd {
 					t.Errorf("%s in %s (reader %d): refused %v, want %v (%v)", c.name, p, r, refused, c.dtd, err)

@@ -110,7 +110,7 @@ func (ps parts) kind(name string) error {
 // prolog is read: a DOCTYPE must come before the root element. Only
 // parts p for which which(p) are looked at: those the fast reader scans
 // (fastScans), sheets the largest, are left to it when it reads them
-// (see Read).
+// (see OpenReader).
 func (ps parts) noDTD(name string, which func(p string) bool) error {
 	for p, f := range ps {
 		if !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".rels") || !which(p) {

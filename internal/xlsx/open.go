@@ -29,15 +29,43 @@ type OpenOptions struct {
 	Splits *Splits
 }
 
-// Workbook is an open workbook: read by this package (Fast), or by
-// excelize (Excelize) when this package cannot read it exactly or it is
-// encrypted.
-type Workbook struct {
-	Name     string // what messages call it
-	Fast     *Book
-	Excelize *excelize.File
-	// Over are the sheets past the limits, and why: skip them unread.
-	Over map[string]Msg
+// Workbook is an open workbook, read by this package or, when this
+// package cannot read it exactly or it is encrypted, by excelize; its
+// sheets are *Sheet either way.
+type Workbook interface {
+	// Name is what messages call the workbook.
+	Name() string
+	// Sheets lists the sheets in workbook order.
+	Sheets() []SheetInfo
+	// Sheet reads the sheet called name in full.
+	Sheet(name string) (*Sheet, error)
+	// Rows is the text the sheet's cells show (Sheet's Rows), alone.
+	Rows(name string) ([][]string, error)
+	// Oversize tells whether sheet is past the limits, and why: it is
+	// to be skipped unread.
+	Oversize(sheet string) (why Msg, over bool)
+}
+
+// fastBook is a workbook this package read.
+type fastBook struct {
+	*Book
+	name string
+	over map[string]Msg
+}
+
+func (x *fastBook) Name() string { return x.name }
+
+func (x *fastBook) Rows(sheet string) ([][]string, error) {
+	sh, err := x.Sheet(sheet)
+	if err != nil {
+		return nil, err
+	}
+	return sh.Rows, nil
+}
+
+func (x *fastBook) Oversize(sheet string) (Msg, bool) {
+	m, ok := x.over[sheet]
+	return m, ok
 }
 
 // OpenFile opens the workbook at path within o's limits and hands it to
@@ -45,7 +73,7 @@ type Workbook struct {
 // package read means: read it again with excelize, and use is called
 // again (unless o.Reader is FastOnly). Errors opening the file are
 // *InputError.
-func OpenFile(path string, o OpenOptions, use func(*Workbook) error) error {
+func OpenFile(path string, o OpenOptions, use func(Workbook) error) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -74,7 +102,7 @@ func OpenFile(path string, o OpenOptions, use func(*Workbook) error) error {
 
 // OpenReader is OpenFile for a workbook of size bytes in r (an upload,
 // say); name is what messages call it.
-func OpenReader(r io.ReaderAt, size int64, name string, o OpenOptions, use func(*Workbook) error) error {
+func OpenReader(r io.ReaderAt, size int64, name string, o OpenOptions, use func(Workbook) error) error {
 	lim := o.Limits.filled()
 	if size > lim.FileSize {
 		return sizeErr(name, Msg{"文件大小", "the file size"}, bytesText(uint64(size)), bytesText(uint64(lim.FileSize)), "--max-file-size")
@@ -101,7 +129,7 @@ func OpenReader(r io.ReaderAt, size int64, name string, o OpenOptions, use func(
 	if o.Password == "" && o.Reader != ExcelizeOnly {
 		xb, err := OpenZip(z.zr, Options{MaxUnzipSize: lim.UnzipSize, MaxRows: lim.Rows, MaxCells: lim.Cells, Splits: o.Splits})
 		if err == nil {
-			err = use(&Workbook{Name: name, Fast: xb, Over: z.over})
+			err = use(&fastBook{xb, name, z.over})
 		}
 		if err == nil {
 			return z.ps.noDTD(name, func(p string) bool { return fastScans(p) && !xb.Scanned(z.ps[p]) })
@@ -123,7 +151,7 @@ func OpenReader(r io.ReaderAt, size int64, name string, o OpenOptions, use func(
 	return openExcelize(r, size, name, o.Password, lim, z.over, use)
 }
 
-func openExcelize(r io.ReaderAt, size int64, name, password string, lim Limits, over map[string]Msg, use func(*Workbook) error) error {
+func openExcelize(r io.ReaderAt, size int64, name, password string, lim Limits, over map[string]Msg, use func(Workbook) error) error {
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		Password:          password,
 		UnzipSizeLimit:    lim.UnzipSize,
@@ -133,7 +161,7 @@ func openExcelize(r io.ReaderAt, size int64, name, password string, lim Limits, 
 		return openError(name, password, err)
 	}
 	defer f.Close()
-	return use(&Workbook{Name: name, Excelize: f, Over: over})
+	return use(&xlBook{f, name, over})
 }
 
 func openError(name, password string, err error) error {

@@ -2,12 +2,16 @@ package xlsx
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Cell is what a sheet stores in one cell.
@@ -24,11 +28,85 @@ type Range struct{ R0, C0, R1, C1 int }
 type Sheet struct {
 	// Rows is the text every cell shows, as excelize's GetRows gives it:
 	// by 0-based row and column, trailing empty rows and cells left out.
-	Rows   [][]string
-	Cells  []Cell // every cell that has a value or a formula, in order
+	Rows [][]string
+	// Cells is every cell that has a value or a formula, in order; nil
+	// when excelize read the sheet (Stored asks it).
+	Cells  []Cell
 	Merges []Range
-	// Protected: the sheet's protection is on (<sheetProtection sheet="1">).
-	Protected bool
+	// protected: the sheet's protection is on (<sheetProtection sheet="1">).
+	protected bool
+	x         *xlSheet // when excelize read the sheet
+}
+
+// Protected reports whether the sheet's protection is on.
+func (s *Sheet) Protected() bool {
+	if s.x != nil {
+		return protected(s.x.f, s.x.sheet)
+	}
+	return s.protected
+}
+
+// Stored is the raw value and formula of (r, c), 0-based, as excelize's
+// GetCellValue (RawCellValue) and GetCellFormula give them: a merged
+// cell answers with the merge's first cell.
+func (s *Sheet) Stored(r, c int) (raw, formula string) {
+	if s.x != nil {
+		return s.x.stored(s, r, c)
+	}
+	return s.at(s.origin(r, c))
+}
+
+// Scanned reports whether the values and formulas come from a scan of
+// the sheet's XML (else excelize is asked cell by cell).
+func (s *Sheet) Scanned() bool { return s.x == nil || s.x.cells != nil }
+
+// at is the stored cell (r, c) exactly.
+func (s *Sheet) at(r, c int) (raw, formula string) {
+	i, ok := slices.BinarySearchFunc(s.Cells, cellKey(r, c), func(x Cell, k int64) int { return cmp.Compare(cellKey(x.Row, x.Col), k) })
+	if !ok {
+		return "", ""
+	}
+	return s.Cells[i].Raw, s.Cells[i].Formula
+}
+
+// origin is the top-left cell of the merge holding (r, c), or (r, c).
+func (s *Sheet) origin(r, c int) (int, int) {
+	for _, m := range s.Merges {
+		if r >= m.R0 && r <= m.R1 && c >= m.C0 && c <= m.C1 {
+			return m.R0, m.C0
+		}
+	}
+	return r, c
+}
+
+// Value is the stored value of the cell at ref ("B12"), trimmed: what
+// the seal compares (integrity.Sheet).
+func (s *Sheet) Value(ref string) string {
+	if s.x != nil {
+		v, _ := s.x.f.GetCellValue(s.x.sheet, ref, excelize.Options{RawCellValue: true})
+		return strings.TrimSpace(v)
+	}
+	c, r, ok := parseRef(ref)
+	if !ok {
+		return ""
+	}
+	v, _ := s.at(r, c)
+	return strings.TrimSpace(v)
+}
+
+// Formula is the formula of the cell at ref, without '='
+// (integrity.Sheet).
+func (s *Sheet) Formula(ref string) string {
+	if s.x != nil {
+		v, _ := s.x.f.GetCellFormula(s.x.sheet, ref)
+		return strings.TrimPrefix(v, "=")
+	}
+	c, r, ok := parseRef(ref)
+	if !ok {
+		return ""
+	}
+	_, f := s.at(r, c)
+	return f
 }
 
 // sheetBufs holds buffers for sheets' XML, which is most of what a
@@ -203,7 +281,7 @@ func (sc *scan) start(t xml.StartElement, stack []string) error {
 		return sc.startCell(t)
 	case t.Name.Local == "sheetProtection" && n == 2:
 		v := attr(t, "sheet")
-		sc.sh.Protected = v == "1" || v == "true"
+		sc.sh.protected = v == "1" || v == "true"
 	case t.Name.Local == "mergeCell" && parent == "mergeCells":
 		m, ok := mergeRange(attr(t, "ref"))
 		if !ok {
