@@ -75,25 +75,23 @@ type comparer struct {
 type recInd struct {
 	i      int
 	row    int
-	fields map[string]Field // by column key (l3, target, ...)
-	match  int              // index into fm.Indicators, -1 when gone
+	fields map[*form.Field]Field // by column (form.FL3, form.FTarget, ...)
+	match  int                   // index into fm.Indicators, -1 when gone
 }
 
 func (r *recInd) preset() bool { return len(r.fields) > 0 }
 
-// indKey reads "ind.3.target" as 3, "target".
-func indKey(key string) (int, string, bool) {
+// indKey reads "ind.3.target" (or "ind.3.helper") as the key of
+// indicator 3's target.
+func indKey(key string) (form.Key, bool) {
 	k, ok := form.ParseKey(key)
-	if !ok || k.Group != form.GroupInd {
-		return 0, "", false
-	}
-	return k.Index, k.Field.Key, true
+	return k, ok && k.Group == form.GroupInd
 }
 
 func (c *comparer) ind(i, row int) *recInd {
 	r := c.byIdx[i]
 	if r == nil {
-		r = &recInd{i: i, row: row, fields: map[string]Field{}, match: -1}
+		r = &recInd{i: i, row: row, fields: map[*form.Field]Field{}, match: -1}
 		c.byIdx[i] = r
 		c.inds = append(c.inds, r)
 	}
@@ -103,13 +101,13 @@ func (c *comparer) ind(i, row int) *recInd {
 func (c *comparer) indicators() {
 	c.byIdx = map[int]*recInd{}
 	for _, f := range c.rec.Fields {
-		if i, col, ok := indKey(f.Key); ok {
-			c.ind(i, RowOf(f.Ref)).fields[col] = f
+		if k, ok := indKey(f.Key); ok {
+			c.ind(k.Index, RowOf(f.Ref)).fields[k.Field] = f
 		}
 	}
 	for _, f := range c.rec.Formulas {
-		if i, _, ok := indKey(f.Key); ok {
-			c.ind(i, RowOf(f.Ref))
+		if k, ok := indKey(f.Key); ok {
+			c.ind(k.Index, RowOf(f.Ref))
 		}
 	}
 	sort.Slice(c.inds, func(a, b int) bool { return c.inds[a].i < c.inds[b].i })
@@ -140,9 +138,9 @@ func (c *comparer) match() {
 		}
 		return NormText(l3) + "\x00" + NormText(t)
 	}
-	pass(both, func(r *recInd) string { return both(r.fields["l3"].Value, r.fields["target"].Value) })
+	pass(both, func(r *recInd) string { return both(r.fields[form.FL3].Value, r.fields[form.FTarget].Value) })
 	l3 := func(l3, _ string) string { return NormText(l3) }
-	pass(l3, func(r *recInd) string { return NormText(r.fields["l3"].Value) })
+	pass(l3, func(r *recInd) string { return NormText(r.fields[form.FL3].Value) })
 	for k, r := range c.inds {
 		if r.match >= 0 {
 			continue
@@ -184,7 +182,7 @@ func (c *comparer) rows() {
 		}
 	}
 	other := func(key, ref string) {
-		if _, _, ok := indKey(key); ok {
+		if _, ok := indKey(key); ok {
 			return
 		}
 		if x := c.cells[key]; x != nil && x.Found() {
@@ -218,7 +216,7 @@ func (c *comparer) row(old int) int {
 
 func (c *comparer) fields() {
 	for _, f := range c.rec.Fields {
-		if _, _, ok := indKey(f.Key); ok {
+		if _, ok := indKey(f.Key); ok {
 			continue
 		}
 		x := c.cells[f.Key]
@@ -237,17 +235,16 @@ func (c *comparer) fields() {
 			continue
 		}
 		if r.match < 0 {
-			c.out = append(c.out, Diff{Kind: Changed, Key: form.Key{Field: form.FL3, Group: form.GroupInd, Index: r.i}.String(),
-				Cell: WithRow("C1", c.row(r.row)), Expected: r.fields["l3"].Value, Note: NoteDeleted})
+			c.out = append(c.out, Diff{Kind: Changed, Key: form.IndKey(r.i, form.FL3).String(),
+				Cell: WithRow("C1", c.row(r.row)), Expected: r.fields[form.FL3].Value, Note: NoteDeleted})
 			continue
 		}
-		cells := indCells(&c.fm.Indicators[r.match])
-		for _, col := range []string{"l1", "l2", "l3", "target", "weight"} {
+		for _, col := range []*form.Field{form.FL1, form.FL2, form.FL3, form.FTarget, form.FWeight} {
 			f, ok := r.fields[col]
 			if !ok {
 				continue
 			}
-			x := cells[col]
+			x := c.fm.Cell(form.IndKey(r.match, col))
 			if !Same(f, *x) {
 				ref := x.Ref
 				if ref == "" {
@@ -277,18 +274,14 @@ func (c *comparer) added() {
 		if ref == "" {
 			ref = fmt.Sprintf("C%d", x.Row)
 		}
-		c.out = append(c.out, Diff{Kind: Changed, Key: form.Key{Field: form.FL3, Group: form.GroupInd, Index: j}.String(), Cell: ref, Found: x.L3.Text, Note: NoteAdded})
+		c.out = append(c.out, Diff{Kind: Changed, Key: form.IndKey(j, form.FL3).String(), Cell: ref, Found: x.L3.Text, Note: NoteAdded})
 	}
-}
-
-func indCells(x *form.Indicator) map[string]*form.Cell {
-	return map[string]*form.Cell{"l1": &x.L1, "l2": &x.L2, "l3": &x.L3, "target": &x.Target, "weight": &x.Weight}
 }
 
 func (c *comparer) formulas(sheet Sheet) {
 	for _, f := range c.rec.Formulas {
-		if i, _, ok := indKey(f.Key); ok {
-			if r := c.byIdx[i]; r != nil && r.preset() && r.match < 0 {
+		if k, ok := indKey(f.Key); ok {
+			if r := c.byIdx[k.Index]; r != nil && r.preset() && r.match < 0 {
 				continue // the row is gone, reported once as deleted
 			}
 		}

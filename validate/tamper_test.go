@@ -298,6 +298,11 @@ func TestTamperCaughtAtCell(t *testing.T) {
 		{"row deleted", func(x string) string {
 			return deleteRow(x, lay.IndRow(9))
 		}, []want{{"tpl.changed", fmt.Sprintf("C%d", lay.IndRow(9)), "内部业务办结率"}}},
+		// Its hidden helpers go with it: not reported as formulas deleted
+		// (the record keys them ind.<i>.helper, tied to their indicator).
+		{"last row deleted", func(x string) string {
+			return deleteRow(x, lay.IndRow(lay.Rows-1))
+		}, []want{{"tpl.changed", fmt.Sprintf("C%d", lay.IndRow(lay.Rows-1)), ""}}},
 	}
 	for _, c := range cases {
 		got := checkBytes(t, editPart(t, b, sheet, "", c.edit), seal)
