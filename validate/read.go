@@ -44,6 +44,9 @@ func (opt ReadOptions) readerOf() *formread.Reader {
 	if opt.reader != nil {
 		return opt.reader
 	}
+	if opt.Profile == nil {
+		opt.Profile = defaultProfile
+	}
 	return formread.NewReader(opt.Layouts, opt.Profile)
 }
 
