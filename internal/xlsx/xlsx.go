@@ -8,7 +8,7 @@
 // excelize remains the reference and the fallback. Whatever it cannot
 // read exactly as excelize would (a date or other
 // number format it does not reproduce, odd references or encodings) is
-// reported as ErrUnsupported, so the caller reads that workbook with
+// reported as ErrUnsupported, so OpenReader reads that workbook with
 // excelize instead.
 //
 // It is also the one place a workbook is opened (OpenFile, OpenReader):
