@@ -2,7 +2,6 @@ package formulas
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -278,8 +277,8 @@ func (e call) Eval(env Env) (Val, error) {
 		}
 		return Val{truth: t}, nil
 	}
-	if f, ok := textFns[e.fn]; ok {
-		return f(slices.Clone(vs)) // a func value: vs would escape
+	if v, ok := textFn(e.fn, vs); ok {
+		return v, nil
 	}
 	return Val{}, fmt.Errorf("formulas: unknown function %s", e.fn)
 }

@@ -42,60 +42,60 @@ func intArg(v Val) int { return int(v.Num.Lo.IntPart()) }
 
 func runes(v Val) []rune { return []rune(text(v)) }
 
-var textFns = map[string]func([]Val) (Val, error){
-	"CONCATENATE": func(v []Val) (Val, error) {
+// textFn evaluates text function name over its arguments' values, false
+// for a name it does not know. A switch, not a map of funcs: v stays on
+// the caller's stack (a func value would make every call copy it to the
+// heap), and the template evaluates these per helper cell.
+func textFn(name string, v []Val) (Val, bool) {
+	switch name {
+	case "CONCATENATE":
 		var b strings.Builder
 		for _, x := range v {
 			b.WriteString(text(x))
 		}
-		return StrVal(b.String()), nil
-	},
-	"CHAR": func(v []Val) (Val, error) { return StrVal(string(rune(intArg(v[0])))), nil },
-	"LEFT": func(v []Val) (Val, error) {
+		return StrVal(b.String()), true
+	case "CHAR":
+		return StrVal(string(rune(intArg(v[0])))), true
+	case "LEFT":
 		r := runes(v[0])
-		return StrVal(string(r[:min(len(r), max(0, intArg(v[1])))])), nil
-	},
-	"RIGHT": func(v []Val) (Val, error) {
+		return StrVal(string(r[:min(len(r), max(0, intArg(v[1])))])), true
+	case "RIGHT":
 		r := runes(v[0])
 		n := min(len(r), max(0, intArg(v[1])))
-		return StrVal(string(r[len(r)-n:])), nil
-	},
-	"MID": func(v []Val) (Val, error) {
+		return StrVal(string(r[len(r)-n:])), true
+	case "MID":
 		r := runes(v[0])
 		start, n := intArg(v[1]), intArg(v[2])
 		if start < 1 || n < 0 {
-			return Val{Err: true}, nil
+			return Val{Err: true}, true
 		}
 		if start > len(r) {
-			return StrVal(""), nil
+			return StrVal(""), true
 		}
-		return StrVal(string(r[start-1 : min(len(r), start-1+n)])), nil
-	},
-	"LEN": func(v []Val) (Val, error) {
-		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(text(v[0]))))), nil
-	},
-	"SUBSTITUTE": func(v []Val) (Val, error) {
+		return StrVal(string(r[start-1 : min(len(r), start-1+n)])), true
+	case "LEN":
+		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(text(v[0]))))), true
+	case "SUBSTITUTE":
 		if text(v[1]) == "" {
-			return StrVal(text(v[0])), nil
+			return StrVal(text(v[0])), true
 		}
-		return StrVal(strings.ReplaceAll(text(v[0]), text(v[1]), text(v[2]))), nil
-	},
-	"FIND": func(v []Val) (Val, error) {
+		return StrVal(strings.ReplaceAll(text(v[0]), text(v[1]), text(v[2]))), true
+	case "FIND":
 		h := text(v[1])
 		i := strings.Index(h, text(v[0]))
 		if i < 0 {
-			return Val{Err: true}, nil
+			return Val{Err: true}, true
 		}
-		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(h[:i]) + 1))), nil
-	},
-	"VALUE": func(v []Val) (Val, error) {
+		return Num(decimal.NewFromInt(int64(utf8.RuneCountInString(h[:i]) + 1))), true
+	case "VALUE":
 		if !v[0].IsStr {
-			return v[0], nil
+			return v[0], true
 		}
 		d, err := decimal.NewFromString(v[0].Str())
 		if err != nil || strings.ContainsAny(v[0].Str(), "eE") {
-			return Val{Err: true}, nil
+			return Val{Err: true}, true
 		}
-		return Num(d), nil
-	},
+		return Num(d), true
+	}
+	return Val{}, false
 }
