@@ -28,6 +28,8 @@ type Options struct {
 	// rendered, when set, is shared by the workbooks built with these
 	// options (one spec's), rendered for scoring's profile.
 	rendered *rendered
+	// helpersViaExcelize: see Workbook.helpersViaExcelize (tests).
+	helpersViaExcelize bool
 }
 
 // scoring is the profile forms are scored by in o's layout: with the
@@ -63,6 +65,7 @@ func Blank(o Options) (*Workbook, error) {
 	w.Password = o.Password
 	w.SignKey = o.SignKey
 	w.Layout = o.Layout
+	w.helpersViaExcelize = o.helpersViaExcelize
 	rows := o.Rows
 	if rows <= 0 {
 		rows = DefaultRows
@@ -84,6 +87,7 @@ func Build(prs []*Project, o Options) (*Workbook, error) {
 	w.Password = o.Password
 	w.SignKey = o.SignKey
 	w.Layout = o.Layout
+	w.helpersViaExcelize = o.helpersViaExcelize
 	used := map[string]bool{}
 	for _, pr := range prs {
 		if err := w.AddForm(SheetName(pr.Name, used), pr, 0, o.Year); err != nil {

@@ -214,11 +214,15 @@ func (s *sheetWriter) rowEnv(i int) formulas.Env {
 // helpers writes the hidden, locked helper cells of indicator i, each
 // one of formulas.RowHelpers, with the values Go computes for them.
 func (s *sheetWriter) helpers(i int) {
-	refs, env := s.rowRefs(i), s.rowEnv(i)
+	refs := s.rowRefs(i)
+	vs, err := s.w.rowVals.get(s.w.rules, s.rowEnv(i))
+	if err != nil {
+		s.err = fmt.Errorf("%s: %w", s.lay.Helper(i, helperNames[0]), err)
+		return
+	}
 	fs := s.rowFormulas(i, refs)
 	for k, n := range helperNames {
-		s.ruleAs(refs[n], "helper."+n, refs, fs[k], env, s.w.st.helper)
-		env[n] = s.w.computed[s.sheet][refs[n]]
+		s.helper(refs[n], "helper."+n, refs, fs[k], vs[k], s.lay.IndRow(i))
 	}
 }
 

@@ -205,6 +205,10 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	for sheet, h := range w.heights {
 		heights[paths[sheet]] = h
 	}
+	helperRows := map[string]map[int][]string{}
+	for sheet, rows := range w.helperRows {
+		helperRows[paths[sheet]] = rows
+	}
 	isSheet := map[string]bool{}
 	for _, p := range paths {
 		isSheet[p] = true
@@ -212,12 +216,19 @@ func (w *Workbook) withCache(x []byte) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(x) / 4)
 	zw := zip.NewWriter(&out)
-	zw.RegisterCompressor(zip.Deflate, pooledDeflate)
+	var name string
+	zw.RegisterCompressor(zip.Deflate, w.packed.compressor(&name))
 	now := time.Now()
 	for _, zf := range zr.File {
+		name = zf.Name
 		b, err := readZip(zf)
 		if err != nil {
 			return nil, err
+		}
+		if rows := helperRows[zf.Name]; rows != nil {
+			if b, err = withHelpers(b, rows, w.st.helper); err != nil {
+				return nil, err
+			}
 		}
 		if vals, fs := byPath[zf.Name], formulasOf[zf.Name]; vals != nil || fs != nil {
 			var tags map[string]shareTag

@@ -54,6 +54,16 @@ type Workbook struct {
 	rowTmpl *rowTemplates
 	// splits are the shared formulas' masters tokenised, shared like rowTmpl.
 	splits *xlsx.Splits
+	// rowVals are the helper values of rows by their inputs, shared like rowTmpl.
+	rowVals *rowValues
+	// packed are the package parts deflated, shared like rowTmpl.
+	packed *packedParts
+	// helperRows are, by sheet and row, the helper cells withHelpers
+	// writes into the sheet part (excelize never holds them).
+	helperRows map[string]map[int][]string
+	// helpersViaExcelize writes helper cells through excelize as every
+	// other cell (tests: withHelpers must give the same bytes).
+	helpersViaExcelize bool
 	// used records, by sheet, every formula and conditional format
 	// written: which rule over which cells.
 	used map[string][]ruleUse
@@ -81,11 +91,14 @@ type rendered struct {
 	rules  map[string]formulas.Expr
 	rows   *rowTemplates
 	splits *xlsx.Splits
+	vals   *rowValues
+	packed *packedParts
 }
 
 func newRendered(p *formulas.Profile) *rendered {
 	return &rendered{rules: formulas.Rules(p), rows: &rowTemplates{byGeometry: map[*geometry]map[string]string{}},
-		splits: new(xlsx.Splits)}
+		splits: new(xlsx.Splits), vals: &rowValues{vals: map[string][]formulas.Val{}},
+		packed: newPackedParts()}
 }
 
 // rowTemplates are, by geometry, the helper formulas of an indicator
@@ -113,7 +126,7 @@ func newWorkbook(p *formulas.Profile, r *rendered) (*Workbook, error) {
 		return nil, err
 	}
 	return &Workbook{File: f, Profile: p, st: st, cache: map[string]map[string]any{}, rules: r.rules, rowTmpl: r.rows, splits: r.splits,
-		used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{},
+		rowVals: r.vals, packed: r.packed, helperRows: map[string]map[int][]string{}, used: map[string][]ruleUse{}, computed: map[string]map[string]formulas.Val{},
 		formulas: map[string]map[string]string{}}, nil
 }
 
@@ -211,9 +224,12 @@ func (w *Workbook) AddForm(sheet string, pr *Project, rows, year int) error {
 		return err
 	}
 	s := &sheetWriter{w: w, sheet: sheet, lay: NewLayoutOf(rows, w.Profile, w.Layout), pr: pr, year: year, vals: map[string]string{}, out: w.File}
-	w.cache[sheet] = map[string]any{}
-	w.computed[sheet] = map[string]formulas.Val{}
-	w.formulas[sheet] = map[string]string{}
+	// Sized for the formula cells: the helpers and a few more.
+	n := rows*len(helperNames) + 16
+	w.cache[sheet] = make(map[string]any, n)
+	w.computed[sheet] = make(map[string]formulas.Val, n)
+	w.formulas[sheet] = make(map[string]string, n)
+	w.used[sheet] = make([]ruleUse, 0, n)
 	if w.heights == nil {
 		w.heights = map[string]map[int]float64{}
 	}
@@ -279,23 +295,34 @@ func (s *sheetWriter) rule(ref, name string, refs formulas.Refs, env formulas.En
 	}
 }
 
-// ruleAs is rule with the formula already rendered (see rowFormulas).
+// ruleAs is rule with the formula already rendered.
 func (s *sheetWriter) ruleAs(ref, name string, refs formulas.Refs, f string, env formulas.Env, style int) {
 	if s.err != nil {
 		return
 	}
-	e := s.w.rules[name]
-	v, err := e.Eval(env)
+	v, err := s.w.rules[name].Eval(env)
 	if err != nil {
 		s.err = fmt.Errorf("%s %s: %w", name, ref, err)
 		return
 	}
+	s.formula(ref, name, refs, f, v, style)
+}
+
+// formula writes at ref the formula f, rule name rendered over refs,
+// with its value v.
+func (s *sheetWriter) formula(ref, name string, refs formulas.Refs, f string, v formulas.Val, style int) {
+	s.note(ref, name, refs, f, v)
+	s.err = s.out.SetCellFormula(s.sheet, ref, formulaStub)
+	s.set(ref, nil, style)
+}
+
+// note records formula cell ref: the rule it renders, its text (written
+// by withCache in place of formulaStub) and its value.
+func (s *sheetWriter) note(ref, name string, refs formulas.Refs, f string, v formulas.Val) {
 	s.w.used[s.sheet] = append(s.w.used[s.sheet], ruleUse{Ref: ref, Name: name, Refs: refs, Formula: f})
 	s.w.computed[s.sheet][ref] = v
 	s.w.formulas[s.sheet][ref] = f
-	s.err = s.out.SetCellFormula(s.sheet, ref, formulaStub)
 	s.w.cache[s.sheet][ref] = v.Cached()
-	s.set(ref, nil, style)
 }
 
 func (s *sheetWriter) merge(a, b string) {
