@@ -3,6 +3,7 @@ package template
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -44,6 +45,13 @@ func geometryOf(l *layout.Layout) *geometry {
 		return seedGeometry()
 	}
 	return newGeometry(l)
+}
+
+// extraCols are the columns of the indicator table's other cells, in
+// order: written in map order, the shared strings (and so the bytes of a
+// form) would differ from run to run.
+func (g *geometry) extraCols() []int {
+	return slices.Sorted(maps.Keys(g.extra))
 }
 
 // minWidth is the narrowest form: the seed's eight columns, what the

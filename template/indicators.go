@@ -52,8 +52,8 @@ func (s *sheetWriter) indHeader() {
 		a, b := g.splitSpan()
 		s.box(Cell(a, r), Cell(b, r), s.label(indHeads["target"]), st.label)
 	}
-	for c, h := range g.extra {
-		s.box(Cell(c, r), Cell(c, last), h, st.label)
+	for _, c := range g.extraCols() {
+		s.box(Cell(c, r), Cell(c, last), g.extra[c], st.label)
 	}
 	for row := r; row <= last; row++ {
 		s.rowHeight(row, 30)
@@ -99,7 +99,7 @@ func (s *sheetWriter) indicatorRow(i int) {
 	s.setNum(at("weight"), x.Weight, wStyle)
 	s.setNum(at("score"), x.Score, st.numIn)
 	s.set(at("reason"), x.Reason, st.textIn)
-	for c := range g.extra {
+	for _, c := range g.extraCols() {
 		s.set(Cell(c, r), nil, st.textIn)
 	}
 	s.helpers(i)
