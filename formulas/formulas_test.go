@@ -174,12 +174,13 @@ func TestParse(t *testing.T) {
 	if v, _ := Parse("≥43.2"); v.Bare {
 		t.Error("≥43.2 read as bare")
 	}
-	for _, in := range []string{"11月底前", "年底前", "12月31日前", "2024年12月底前", "6月前完成", "年内完成", "2021年12月完成", "12月31日完成"} {
+	for _, in := range []string{"11月底前", "年底前", "12月31日前", "2024年12月底前", "6月前完成", "年内完成", "2021年12月完成", "12月31日完成",
+		"2023年11月", "2023年11月30日", "11月20日", "12月5号"} {
 		if v, err := Parse(in); err != nil || !v.Deadline || v.Num != nil {
 			t.Errorf("%s: deadline %v num %v err %v", in, v.Deadline, v.Num, err)
 		}
 	}
-	for _, in := range []string{"完成", "2024年", "12个月", "≥12月"} {
+	for _, in := range []string{"完成", "2024年", "12个月", "≥12月", "3月", "2年6个月"} {
 		if v, _ := Parse(in); v.Deadline {
 			t.Errorf("%s read as a deadline", in)
 		}

@@ -131,13 +131,22 @@ var opSuffixes = []struct {
 var deadlineRe = regexp.MustCompile(`^(?:(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号]|[底末]|[上中下]旬)?|年[底末]|年内)(?:以|之)?前?(?:完成|前完成)?$`)
 
 // IsDeadline reports whether normalised text t is a time target; a date
-// followed by 完成 is one too (2021年12月完成, 银川).
+// followed by 完成 is one too (2021年12月完成, 银川), and so is a date
+// alone (2023年11月, 11月30日): the actual units write against a
+// deadline, a time like the target, not 2023 of unit 年11月.
 func IsDeadline(t string) bool {
 	done := strings.HasSuffix(t, "月完成") || strings.HasSuffix(t, "日完成")
-	if !strings.ContainsAny(t, "年月日号底末旬内") || !strings.ContainsAny(t, "前内底末") && !done {
+	if !strings.ContainsAny(t, "年月日号底末旬内") || !strings.ContainsAny(t, "前内底末") && !done && !isDate(t) {
 		return false
 	}
 	return deadlineRe.MatchString(t)
+}
+
+// isDate: a year and month (2023年11月) or a month and day (11月30日);
+// deadlineRe asks for the digits before 月 and 日.
+func isDate(t string) bool {
+	return strings.HasSuffix(t, "月") && strings.Contains(t, "年") ||
+		(strings.HasSuffix(t, "日") || strings.HasSuffix(t, "号")) && strings.Contains(t, "月")
 }
 
 // Numeric reports whether the value carries a number.

@@ -108,15 +108,21 @@ func numberLen(s, start Expr) Expr {
 }
 
 // deadline renders IsDeadline for the spellings forms use: a date or
-// month (or 年底, 年内) ending in 前, 前完成, 底, 末, 旬 or 内, or a month or
-// day followed by 完成.
+// month (or 年底, 年内) ending in 前, 前完成, 底, 末, 旬 or 内, a month or
+// day followed by 完成, or a date alone (isDate).
 func deadline(s Expr) Expr {
-	ends := []string{"前", "前完成", "月底", "月末", "年底", "年末", "旬", "年内", "年内完成", "月完成", "日完成"}
 	var c []Expr
-	for _, e := range ends {
+	for _, e := range []string{"前", "前完成", "月底", "月末", "年底", "年末", "旬", "年内", "年内完成", "月完成", "日完成"} {
 		c = append(c, Eq(Right(s, num(len([]rune(e)))), S(e)))
 	}
-	return And(Or(isDigitAt(s, N("1")), Eq(Left(s, N("1")), S("年"))), Or(c...))
+	has := func(x string) Expr { return IsNumber(Find(S(x), s)) }
+	// The last character, after a digit (the first of the last two:
+	// MID at LEN-1 is an error in LibreOffice for an empty cell).
+	before := Left(Right(s, N("2")), N("1"))
+	digit := IsNumber(Find(before, S("0123456789")))
+	last := func(x string) Expr { return And(Eq(Right(s, N("1")), S(x)), digit) }
+	date := Or(And(last("月"), has("年")), And(Or(last("日"), last("号")), has("月")))
+	return And(Or(isDigitAt(s, N("1")), Eq(Left(s, N("1")), S("年"))), Or(append(c, date)...))
 }
 
 // suffixOp renders the operator written after the figure (95%以上).
@@ -159,6 +165,10 @@ func hasDigit(u Expr) Expr {
 	return Ne(Len(e), Len(u))
 }
 
+// dots renders the number of '.' in x: VALUE reads 1.2.3 or 2023.11.30
+// as a date in Gnumeric (and Excel in some locales), not as no number.
+func dots(x Expr) Expr { return Sub(Len(x), Len(Substitute(x, S("."), S("")))) }
+
 // valueHelpers read one value (target or actual) of cell in: its text,
 // operator, number and unit, and whether Parse would fail on it.
 func valueHelpers(p, in string, withOp bool) []Helper {
@@ -173,7 +183,8 @@ func valueHelpers(p, in string, withOp bool) []Helper {
 	}
 	hs = append(hs,
 		Helper{p + "n", If(deadline(s), N("0"), numberLen(s, plen))},
-		Helper{p + "num", If(Eq(n, N("0")), S(""), IfError(ToNumber(Substitute(Mid(s, Add(plen, N("1")), n), S(","), S(""))), S("")))},
+		Helper{p + "num", If(Or(Eq(n, N("0")), Gt(dots(Mid(s, Add(plen, N("1")), n)), N("1"))), S(""),
+			IfError(ToNumber(Substitute(Mid(s, Add(plen, N("1")), n), S(","), S(""))), S("")))},
 		Helper{p + "rest", Mid(s, Add(Add(plen, n), N("1")), N("99"))},
 		Helper{p + "unit", If(Eq(n, N("0")), S(""), unitOf(rest))},
 		Helper{p + "err", Or(Eq(s, S("")), And(Gt(plen, N("0")), Eq(n, N("0"))),

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -120,6 +121,7 @@ func buildForLibreOffice(t *testing.T) *Workbook {
 		prs = append(prs, pr)
 	}
 	prs = append(prs, randomProjects(40)...)
+	prs = append(prs, spellingProjects(t)...)
 	for _, pr := range prs {
 		if err := w.AddForm(SheetName(pr.Name, used), pr, 0, 2024); err != nil {
 			t.Fatal(err)
@@ -129,6 +131,39 @@ func buildForLibreOffice(t *testing.T) *Workbook {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// spellingProjects hold every spelling of formulas' reading corpus as a
+// target (met in words, and by 95%) and as an actual (of a percentage
+// and of a deadline), under 产出指标 and 成本指标: the sheet's reading of
+// each must be Go's.
+func spellingProjects(t *testing.T) []*Project {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "formulas", "testdata", "spellings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var corpus []string
+	if err := json.Unmarshal(b, &corpus); err != nil {
+		t.Fatal(err)
+	}
+	var out []*Project
+	var pr *Project
+	five := &Dec{decimal.NewFromInt(5)}
+	for i, s := range corpus {
+		if i%6 == 0 {
+			pr = &Project{Name: fmt.Sprintf("写法%02d", i/6), Department: "局", Unit: "中心", Year: 2024}
+			out = append(out, pr)
+		}
+		for _, ta := range [][2]string{{s, "达成指标"}, {s, "95%"}, {"≥90%", s}, {"11月底前", s}} {
+			x := &Indicator{L1: "产出指标", L2: "数量指标", L3: "写法", Target: ta[0], Actual: ta[1], Weight: five, Score: five}
+			if i%2 == 1 {
+				x.L1, x.L2 = "成本指标", "经济成本指标"
+			}
+			pr.Indicators = append(pr.Indicators, x)
+		}
+	}
+	return out
 }
 
 func TestLibreOfficeRecalculates(t *testing.T) {
