@@ -182,6 +182,11 @@ func setNumber(x *form.Cell) {
 		rawNum, rawErr = decimal.NewFromString(raw)
 	}
 	fig, ok := matchNumber(t)
+	if n, cut := strings.CutSuffix(t, "分"); !ok && cut {
+		// A weight or score typed with its unit (15分, 9.5分): the
+		// figure is plain; amounts and rates never end in 分.
+		fig, ok = matchNumber(n)
+	}
 	if !ok && rawErr == nil {
 		if s := leadNumber.FindString(t); s != "" {
 			fig, ok = matchNumber(s)

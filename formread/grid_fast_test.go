@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
 )
 
@@ -48,5 +49,21 @@ func TestMatchNumber(t *testing.T) {
 			}
 		}
 		check(string(b))
+	}
+}
+
+// A weight or score typed with its unit is its number; other words are not.
+func TestSetNumberPoints(t *testing.T) {
+	for in, want := range map[string]string{"15分": "15", "9.5分": "9.5", "１０分": "10", "15": "15",
+		"分": "", "十分": "", "15分钟": "", "15 万元": ""} {
+		x := form.Cell{Text: in, Raw: in}
+		setNumber(&x)
+		got := ""
+		if x.Num != nil {
+			got = x.Num.String()
+		}
+		if got != want {
+			t.Errorf("%q read as %q, want %q", in, got, want)
+		}
 	}
 }
