@@ -193,9 +193,14 @@ var totalSum = &Check{
 			return
 		}
 		exp := c.total.Range.Show(t.Places)
+		sum := say("%s", "%s", exp)
+		if full := c.total.Range.Show(c.places); full != exp {
+			// 9.88 + 90.00 = 100 would read as wrong arithmetic.
+			sum = say("%s (按表中位数为 %s)", "%s (%s to the places the form shows)", full, exp)
+		}
 		m := say("总分应为 预算执行得分 %s + 各指标得分合计 %s = %s, 表中为 %s; 请改正总分",
 			"the total should be budget score %s + indicator scores %s = %s; the form shows %s; correct the total",
-			fundsScoreText(c), fixed(c.scoreSum(), c.places), exp, shownText(t))
+			fundsScoreText(c), fixed(c.scoreSum(), c.places), sum, shownText(t))
 		if c.rescaled {
 			m = say("剔除不适用指标后, 总分应为 (预算执行得分 %s + 各指标得分 %s) ÷ 适用分值 × %s = %s, 表中为 %s; 请改正总分",
 				"leaving out 不适用 indicators, the total should be (budget score %s + indicator scores %s) ÷ applicable weights × %s = %s; the form shows %s; correct it",
