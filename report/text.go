@@ -28,8 +28,9 @@ var textWords = map[Lang]map[string]string{
 	EN: {
 		"error": "error", "warning": "warning", "info": "info", "unreadable": "cannot read",
 		"skipped": "skipped sheet", "clean": "clean", "expected": "expected", "found": "found",
-		"summary": "%d files, %d forms: %d clean; %d errors, %d warnings, %d infos; %d files unreadable\n",
-		"form":    "%s project %q total %s grade %s: %d errors, %d warnings\n",
+		// Counts after their word: "1 errors" is not English.
+		"summary": "files: %d, forms: %d, clean: %d; errors: %d, warnings: %d, infos: %d; unreadable files: %d\n",
+		"form":    "%s project %q total %s grade %s: errors: %d, warnings: %d\n",
 	},
 }
 
