@@ -551,7 +551,7 @@ func readFunds(g *Grid, fm *form.Form, h header, stop int) int {
 			}
 			if i := fundIndex(g, r, c); i >= 0 && !found[i] {
 				found[i] = true
-				fm.Funds[i] = fundRow(g, h, r, c)
+				fm.Funds[i] = fundRow(g, h, r, c, fm.AmountUnit)
 				next = r + 1
 				break
 			}
@@ -569,7 +569,7 @@ func fundIndex(g *Grid, r, c int) int {
 	return -1
 }
 
-func fundRow(g *Grid, h header, r, c int) form.FundRow {
+func fundRow(g *Grid, h header, r, c int, unit string) form.FundRow {
 	at := func(l string) form.Cell {
 		if col, ok := h.col[l]; ok {
 			return g.cell(r, col)
@@ -580,8 +580,28 @@ func fundRow(g *Grid, h header, r, c int) form.FundRow {
 		Label: g.cell(r, c), Initial: at(lInitial), Budget: at(lBudget), Exec: at(lExec),
 		Weight: at(lWeight), Rate: at(lRate), Score: at(lScore),
 	}
+	for _, x := range []*form.Cell{&row.Initial, &row.Budget, &row.Exec} {
+		withUnit(x, unit)
+	}
 	fractionRate(&row)
 	return row
+}
+
+// withUnit reads an amount typed with the form's own unit (120万元 where
+// the header says 万元) as its number; another unit stays unread, as the
+// figure would be off by ten thousand.
+func withUnit(x *form.Cell, unit string) {
+	if x.Num != nil || unit == "" || x.Formula != "" {
+		return
+	}
+	n, ok := strings.CutSuffix(formulas.Normalize(x.Text), unit)
+	if !ok || unit == "元" && strings.HasSuffix(n, "万") {
+		return
+	}
+	y := form.Cell{Text: n, Raw: n}
+	if setNumber(&y); y.Num != nil && !strings.HasSuffix(n, "%") {
+		x.Num, x.Places = y.Num, y.Places
+	}
 }
 
 // fractionRate reads a rate typed as a fraction in a General cell (0.958

@@ -67,3 +67,23 @@ func TestSetNumberPoints(t *testing.T) {
 		}
 	}
 }
+
+// An amount typed with the form's own unit is its number; with another
+// unit it stays unread.
+func TestWithUnit(t *testing.T) {
+	for _, c := range []struct{ text, unit, want string }{
+		{"120万元", "万元", "120"}, {"118.50 万元", "万元", "118.50"}, {"387,664.62元", "元", "387664.62"},
+		{"120元", "万元", ""}, {"120万元", "元", ""}, {"120万元", "", ""}, {"约120万元", "万元", ""}, {"98%万元", "万元", ""},
+	} {
+		x := form.Cell{Text: c.text, Raw: c.text}
+		setNumber(&x)
+		withUnit(&x, c.unit)
+		got := ""
+		if x.Num != nil {
+			got = x.Num.StringFixed(x.Places)
+		}
+		if got != c.want {
+			t.Errorf("%q in %s read as %q, want %q", c.text, c.unit, got, c.want)
+		}
+	}
+}
