@@ -1,0 +1,168 @@
+package validate
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/internal/soffice"
+)
+
+// Project forms of northern regions found published on the web (the
+// project's search corpus), re-typed in their own layout with their
+// figures as published.
+
+// langfangNuantong is 廊坊市食品工程学校 2019 办公宿舍楼、食堂及餐厅暖通改造经费
+// (河北, 廊坊市发改委), published at http://www.lfsp.cn/newsinfo/1158053.html.
+// Its layout: the MoF grid without the 绩效指标 column, every 三级 cell
+// prefixed 指标1 / 指标2 with no colon (指标1工程资金金额), the template's
+// unused 指标2 and …… rows left in, a 生态效益 row holding only 指标1,
+// bare-number targets (43.2 against 37.24, 100), 执行率 86% and 0 typed as
+// a reason. The title's opening parenthesis is lost in the page text
+// (2019年度)); our copy ends inside 满意度指标, before the 总分 row.
+var langfangNuantong = [][]any{
+	{"项目支出绩效自评表"},
+	{"(2019年度)"},
+	{"项目名称", "办公宿舍楼、食堂及餐厅暖通改造经费"},
+	{"主管部门", "廊坊市发改委", "", "", "实施单位", "廊坊市食品工程学校"},
+	{"项目资金\n(万元)", "", "年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分"},
+	{"", "年度资金总额", 43.2, 43.2, 37.24, 10, 0.86, 9},
+	{"", "其中:当年财政拨款", 43.2, 43.2, 37.24},
+	{"", "上年结转资金"},
+	{"", "其他资金"},
+	{"年度总体目标", "预期目标", "", "", "实际完成情况"},
+	{"", 43.2, "", "", 37.24},
+	{"一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分", "偏差原因分析及改进措施"},
+	{"产出指标", "数量指标", "指标1工程资金金额", 43.2, 37.24, 10, 9, "已完工,剩余3%尾款未付,且最高限价低于预算金额。提高预算准确度。"},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"", "质量指标", "指标1工程完工率", 100, 100, 10, 10},
+	{"", "", "指标2工程验收合格率", 100, 100, 10, 10},
+	{"", "", "……"},
+	{"", "时效指标", "指标1项目完成及时率", 100, 100, 10, 10},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"", "成本指标", "指标1成本控制率", 100, 100, 10, 10},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"效益指标", "经济效益\n指标", "指标1安全率", 100, 100, 10, 10, 0},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"", "社会效益\n指标", "指标1学校发展能力", 100, 100, 10, 10, 0},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"", "生态效益\n指标", "指标1"},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"效益指标", "可持续影响\n指标", "指标1长期使用性", 100, 100, 10, 10},
+	{"", "", "指标2"},
+	{"", "", "……"},
+	{"满意度\n指标", "服务对象满意度指标", "指标1学生满意度", 100, 100, 10, 10, 0},
+	{"", "", "指标2"},
+}
+
+var langfangMerges = []string{"A5:A9", "A10:A11", "B10:D10", "E10:H10", "B11:D11", "E11:H11",
+	"A13:A24", "B13:B15", "B16:B18", "B19:B21", "B22:B24", "A25:A33", "B25:B27", "B28:B30", "B31:B33",
+	"A34:A36", "B34:B36", "A37:A38", "B37:B38"}
+
+// northForm is one searched form and what a correct checker says of it.
+type northForm struct {
+	name   string
+	rows   [][]any
+	merges []string
+	pct    []string // cells holding a fraction shown as a percentage
+	layout string
+	n      int      // indicators read
+	errors []string // rule@cell at error level
+	total  string   // 总分 read or computed ("" when none)
+	grade  string
+}
+
+var northForms = []northForm{
+	{"langfang_nuantong2019.xlsx", langfangNuantong, langfangMerges, []string{"G6"}, "seed", 9,
+		// The bare 43.2 reads as ≥ (a warning says so): 37.24 of 43.2 allows
+		// 10 × 86.2% = 8.62, not the 9 written. total.missing: the 总分 row
+		// is past the end of the copy.
+		[]string{"ind.cap@G13", "total.missing@"}, "98.00", "优"},
+}
+
+func writeNorth(t *testing.T, c northForm) string {
+	t.Helper()
+	p := writeRows(t, c.name, c.rows, c.merges...)
+	if len(c.pct) == 0 {
+		return p
+	}
+	f, err := excelize.OpenFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.NewStyle(&excelize.Style{NumFmt: 9}) // 0%
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.GetSheetName(0)
+	for _, c := range c.pct {
+		if err := f.SetCellStyle(s, c, c, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestNorthForms: each searched form reads as its layout with exactly
+// the faults it was published with.
+func TestNorthForms(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	for _, c := range northForms {
+		checkNorth(t, k, writeNorth(t, c), c)
+	}
+}
+
+// TestNorthFormsLibreOffice: the same after a LibreOffice re-save.
+func TestNorthFormsLibreOffice(t *testing.T) {
+	soffice.Need(t)
+	k := NewChecker(Checks(), ReadOptions{})
+	dir := t.TempDir()
+	for _, c := range northForms {
+		out, err := soffice.Convert(writeNorth(t, c), dir, "xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkNorth(t, k, out, c)
+	}
+}
+
+func checkNorth(t *testing.T, k *Checker, path string, c northForm) {
+	t.Helper()
+	res := k.CheckFile(path)
+	if res.Err != nil || len(res.Forms) != 1 {
+		t.Fatalf("%s: %v, %d forms", c.name, res.Err, len(res.Forms))
+	}
+	fr := res.Forms[0]
+	if fr.Form.Layout != c.layout || len(fr.Form.Indicators) != c.n {
+		t.Errorf("%s: layout %s, %d indicators; want %s, %d", c.name, fr.Form.Layout, len(fr.Form.Indicators), c.layout, c.n)
+	}
+	var got []string
+	for _, f := range fr.Findings {
+		if f.Severity == Error {
+			got = append(got, f.Rule+"@"+f.Cell)
+		}
+	}
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(c.errors))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s errors\n got  %v\n want %v", filepath.Base(path), got, want)
+		for _, f := range fr.Findings {
+			t.Logf("%s %s %s exp %q found %q %s", f.Severity, f.Rule, f.Cell, f.Expected, f.Found, f.Message)
+		}
+	}
+	if fr.Summary.Total != c.total || fr.Summary.Grade != c.grade {
+		t.Errorf("%s: total %q grade %q; want %q %q", c.name, fr.Summary.Total, fr.Summary.Grade, c.total, c.grade)
+	}
+}
