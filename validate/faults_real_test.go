@@ -1,0 +1,152 @@
+package validate
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xlsxeval/xlsxeval/internal/soffice"
+)
+
+// qingshenScored fills in what 青神 left unscored (资金得分, 完成值, 得分,
+// 合计): the form then reads clean, and faults put into it stand alone.
+var qingshenScored = map[string]any{"H10": 10, "H16": 100, "J16": 60, "H17": 100, "J17": 30, "J18": 100}
+
+// realFaults are faults put into the real forms of three regions' layouts
+// (MoF grid, 云南 公开14表, 四川 0013zp), each with every error it must add
+// to the form's own (realForms; none for 青神 once scored) and the
+// finding that must name it. A warning or info finding is named by want.
+var realFaults = []struct {
+	name, file string
+	edits      map[string]any
+	errors     []string // errors added
+	want       string   // a finding that must be there (any severity)
+	sev        Severity
+}{
+	{"tc-total", "tianchang_slj2022.xlsx", map[string]any{"H40": 90}, []string{"total.sum@H40"}, "total.sum@H40", Error},
+	{"tc-weight", "tianchang_slj2022.xlsx", map[string]any{"G13": 15},
+		[]string{"ind.reason@I13", "weights.l1@B13", "weights.sum@G40"}, "weights.sum@G40", Error},
+	{"tc-range", "tianchang_slj2022.xlsx", map[string]any{"H13": 12}, []string{"ind.range@H13", "total.sum@H40"}, "ind.range@H13", Error},
+	{"tc-cap", "tianchang_slj2022.xlsx", map[string]any{"F13": 0}, []string{"ind.cap@H13"}, "ind.cap@H13", Error},
+	{"tc-fsum", "tianchang_slj2022.xlsx", map[string]any{"E7": 800}, []string{"funds.sum@E6"}, "funds.over@F7", Warning},
+	{"tc-reason", "tianchang_slj2022.xlsx", map[string]any{"H14": 8}, []string{"ind.reason@I14", "total.sum@H40"}, "ind.reason@I14", Error},
+	{"tc-rate", "tianchang_slj2022.xlsx", map[string]any{"H6": 50}, []string{"funds.rate@H6", "funds.score@I6", "-funds.missing@H6"}, "funds.rate@H6", Error},
+	{"tc-l1", "tianchang_slj2022.xlsx", map[string]any{"B13": "产出指标(60分)"}, []string{"weights.l1@B13"}, "weights.l1@B13", Error},
+	// A template row put to use is an indicator again.
+	{"tc-placeholder", "tianchang_slj2022.xlsx", map[string]any{"D17": "指标2:新增指标", "E17": "≥1", "F17": 1, "G17": 10, "H17": 10},
+		[]string{"total.sum@H40", "weights.l1@B13", "weights.sum@G40"}, "weights.sum@G40", Error},
+	{"yd-total", "yongde_mlzx2022.xlsx", map[string]any{"I24": 90}, []string{"total.sum@I24"}, "total.sum@I24", Error},
+	{"yd-grade", "yongde_mlzx2022.xlsx", map[string]any{"J24": "良"}, []string{"total.grade@J24"}, "total.grade@J24", Error},
+	{"yd-weight", "yongde_mlzx2022.xlsx", map[string]any{"H14": 15}, []string{"ind.reason@J14", "weights.sum@H24"}, "weights.sum@H24", Error},
+	{"yd-range", "yongde_mlzx2022.xlsx", map[string]any{"I14": 12}, []string{"ind.range@I14", "total.sum@I24"}, "ind.range@I14", Error},
+	{"yd-cap", "yongde_mlzx2022.xlsx", map[string]any{"G14": 500}, []string{"ind.cap@I14"}, "ind.cap@I14", Error},
+	{"yd-fsum", "yongde_mlzx2022.xlsx", map[string]any{"E7": 300000}, []string{"funds.sum@E6"}, "funds.sum@E6", Error},
+	{"yd-fscore", "yongde_mlzx2022.xlsx", map[string]any{"I6": 8}, []string{"funds.score@I6"}, "total.sum@I24", Warning},
+	{"yd-level", "yongde_mlzx2022.xlsx", map[string]any{"G18": "未达成指标且效果较差"}, []string{"ind.cap@I18"}, "ind.cap@I18", Error},
+	{"qs-clean", "qingshen_fgj2023.xlsx", nil, nil, "", Error},
+	{"qs-total", "qingshen_fgj2023.xlsx", map[string]any{"J18": 95}, []string{"total.sum@J18"}, "total.sum@J18", Error},
+	{"qs-cap", "qingshen_fgj2023.xlsx", map[string]any{"H16": 90}, []string{"ind.cap@J16"}, "ind.cap@J16", Error},
+	{"qs-reason", "qingshen_fgj2023.xlsx", map[string]any{"H16": 90, "J16": 54}, []string{"ind.reason@K16", "total.sum@J18"}, "ind.reason@K16", Error},
+	{"qs-weight", "qingshen_fgj2023.xlsx", map[string]any{"I16": 50}, []string{"ind.range@J16", "weights.sum@I18"}, "weights.sum@I18", Error},
+	{"qs-fsum", "qingshen_fgj2023.xlsx", map[string]any{"D11": 200}, []string{"funds.rate@F11", "funds.sum@D10"}, "funds.over@E11", Warning},
+	// A row made not applicable: the rules say how far they were checked.
+	{"qs-na", "qingshen_fgj2023.xlsx", map[string]any{"E17": "/", "F17": "/", "G17": "/", "H17": "/", "I17": "/", "J17": "/"},
+		nil, "weights.sum@I18", Info},
+}
+
+// TestRealFormFaults: every fault of realFaults is caught, with exactly
+// the errors it adds.
+func TestRealFormFaults(t *testing.T) {
+	checkFaults(t, NewChecker(Checks(), ReadOptions{}), writeFaults3(t), "excelize")
+}
+
+// TestRealFormFaultsLibreOffice: the same after one LibreOffice re-save of
+// them all.
+func TestRealFormFaultsLibreOffice(t *testing.T) {
+	soffice.Need(t)
+	out := t.TempDir()
+	convertAll(t, writeFaults3(t), out)
+	checkFaults(t, NewChecker(Checks(), ReadOptions{}), out, "LibreOffice")
+}
+
+// writeFaults3 writes every fault of realFaults into a new folder.
+func writeFaults3(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, c := range realFaults {
+		writeFault(t, filepath.Join(dir, c.name+".xlsx"), c.file, c.edits)
+	}
+	return dir
+}
+
+func checkFaults(t *testing.T, k *Checker, dir, what string) {
+	t.Helper()
+	base := map[string][]string{}
+	for _, f := range realForms {
+		base[f.file] = f.errors
+	}
+	base["qingshen_fgj2023.xlsx"] = nil
+	for _, c := range realFaults {
+		res := k.CheckFile(filepath.Join(dir, c.name+".xlsx"))
+		if res.Err != nil || len(res.Forms) != 1 {
+			t.Fatalf("%s %s: %v, %d forms", what, c.name, res.Err, len(res.Forms))
+		}
+		want := slices.Clone(base[c.file])
+		for _, e := range c.errors {
+			if gone, ok := strings.CutPrefix(e, "-"); ok {
+				want = slices.DeleteFunc(want, func(x string) bool { return x == gone })
+				continue
+			}
+			want = append(want, e)
+		}
+		slices.Sort(want)
+		var got []string
+		found := c.want == ""
+		for _, f := range res.Forms[0].Findings {
+			at := f.Rule + "@" + f.Cell
+			if f.Severity == Error {
+				got = append(got, at)
+			}
+			found = found || at == c.want && f.Severity == c.sev
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s %s: errors\n got  %s\n want %s", what, c.name, strings.Join(got, " "), strings.Join(want, " "))
+		}
+		if !found {
+			t.Errorf("%s %s: no %s %s in %s", what, c.name, c.sev, c.want, dump(res.Forms[0].Findings))
+		}
+	}
+}
+
+// writeFault writes to path the real form file with edits (青神 scored first).
+func writeFault(t *testing.T, path, file string, edits map[string]any) {
+	t.Helper()
+	f, err := excelize.OpenFile(filepath.Join("testdata", "forms", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	set := func(m map[string]any) {
+		for cell, v := range m {
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if file == "qingshen_fgj2023.xlsx" {
+		set(qingshenScored)
+	}
+	set(edits)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}
