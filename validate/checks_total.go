@@ -201,6 +201,10 @@ var totalSum = &Check{
 		m := say("总分应为 预算执行得分 %s + 各指标得分合计 %s = %s, 表中为 %s; 请改正总分",
 			"the total should be budget score %s + indicator scores %s = %s; the form shows %s; correct the total",
 			fundsScoreText(c), fixed(c.scoreSum(), c.places), sum, shownText(t))
+		if c.f.FundsUnscored { // the layout scores no budget
+			m = say("总分应为 各指标得分合计 %s, 表中为 %s; 请改正总分",
+				"the total should be the indicator scores' sum %s; the form shows %s; correct the total", sum, shownText(t))
+		}
 		if c.rescaled {
 			m = say("剔除不适用指标后, 总分应为 (预算执行得分 %s + 各指标得分 %s) ÷ 适用分值 × %s = %s, 表中为 %s; 请改正总分",
 				"leaving out 不适用 indicators, the total should be (budget score %s + indicator scores %s) ÷ applicable weights × %s = %s; the form shows %s; correct it",

@@ -13,28 +13,8 @@ import (
 // total is checked; a 二级 the layout does not list is a warning there, an
 // unknown 一级 still an error.
 func TestDecisionFamily(t *testing.T) {
-	rows := func(total int) [][]any {
-		return [][]any{
-			{"项目支出绩效自评表"},
-			{"(2023年度)"},
-			{"项目名称", "农村饮水安全维修养护", "", "自评得分", total},
-			{"自治区主管部门", "宁夏回族自治区水利厅", "", "项目实施单位", "某县水务局"},
-			{"项目资金(万元)", "年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"},
-			{"年度资金总额", 300, 300, 288, "96.00%"},
-			{"其中:财政拨款", 300, 300, 288, "96.00%"},
-			{"年度总体目标", "预期目标", "", "实际完成情况"},
-			{"", "维修养护工程80处", "", "完成82处"},
-			{"一级指标", "二级指标", "三级指标", "指标值(A)", "全年实际值(B)", "参考分值", "自评得分", "偏差原因分析及改进措施"},
-			{"项目决策", "项目立项", "立项依据充分性", "充分", "充分", 10, 10},
-			{"", "绩效目标", "绩效目标明确性", "明确", "明确", 10, 10},
-			{"项目管理", "资金管理", "资金使用合规性", "合规", "合规", 20, 20},
-			{"项目产出", "产出数量", "维修养护工程处数", "≥80处", "82处", 30, 30},
-			{"", "产出时效", "完工时间", "11月底前", "11月底前", 10, 10},
-			{"项目效益", "项目效益", "受益人口", "≥3807人", "3224人", 20, 16, "部分工程延后受益"},
-		}
-	}
 	k := NewChecker(Checks(), ReadOptions{})
-	res := k.CheckFile(writeRows(t, "nx.xlsx", rows(96)))
+	res := k.CheckFile(writeRows(t, "nx.xlsx", ningxiaForm(96)))
 	if res.Err != nil || len(res.Forms) != 1 {
 		t.Fatalf("%v, %d forms", res.Err, len(res.Forms))
 	}
@@ -48,7 +28,7 @@ func TestDecisionFamily(t *testing.T) {
 		}
 	}
 	// 96 written at the top for scores adding up to 96; 99 is caught there.
-	res = k.CheckFile(writeRows(t, "nx99.xlsx", rows(99)))
+	res = k.CheckFile(writeRows(t, "nx99.xlsx", ningxiaForm(99)))
 	found := false
 	for _, x := range res.Forms[0].Findings {
 		found = found || x.Rule == "total.sum" && x.Cell == "E3" && x.Severity == Error
@@ -119,5 +99,27 @@ func TestDecisionSpelling(t *testing.T) {
 		if x.Severity == Error || x.Rule == "ind.category" {
 			t.Errorf("%s %s %s %s", x.Severity, x.Rule, x.Cell, x.Message)
 		}
+	}
+}
+
+// ningxiaForm is a 宁夏 form of the decision family, total at the top.
+func ningxiaForm(total any) [][]any {
+	return [][]any{
+		{"项目支出绩效自评表"},
+		{"(2023年度)"},
+		{"项目名称", "农村饮水安全维修养护", "", "自评得分", total},
+		{"自治区主管部门", "宁夏回族自治区水利厅", "", "项目实施单位", "某县水务局"},
+		{"项目资金(万元)", "年初预算数", "调整预算数(A)", "全年执行数(B)", "执行率(B/A)"},
+		{"年度资金总额", 300, 300, 288, "96.00%"},
+		{"其中:财政拨款", 300, 300, 288, "96.00%"},
+		{"年度总体目标", "预期目标", "", "实际完成情况"},
+		{"", "维修养护工程80处", "", "完成82处"},
+		{"一级指标", "二级指标", "三级指标", "指标值(A)", "全年实际值(B)", "参考分值", "自评得分", "偏差原因分析及改进措施"},
+		{"项目决策", "项目立项", "立项依据充分性", "充分", "充分", 10, 10},
+		{"", "绩效目标", "绩效目标明确性", "明确", "明确", 10, 10},
+		{"项目管理", "资金管理", "资金使用合规性", "合规", "合规", 20, 20},
+		{"项目产出", "产出数量", "维修养护工程处数", "≥80处", "82处", 30, 30},
+		{"", "产出时效", "完工时间", "11月底前", "11月底前", 10, 10},
+		{"项目效益", "项目效益", "受益人口", "≥3807人", "3224人", 20, 16, "部分工程延后受益"},
 	}
 }

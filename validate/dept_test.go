@@ -62,22 +62,24 @@ func TestDepartmentWide(t *testing.T) {
 // checked against them.
 func TestScoreCoefficient(t *testing.T) {
 	k := NewChecker(Checks(), ReadOptions{})
-	form := func(total any) [][]any {
-		return [][]any{
-			{"2023年度部门整体支出绩效自评表"},
-			{"主管部门", "某区农业农村委员会", "财政处室", "农业农村处", "自评总分", total},
-			{"年度预算资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "执行率"},
-			{"", "年度资金总额", 1200, 1250, 1240, "99.20%"},
-			{"", "其中:财政拨款", 1200, 1250, 1240, "99.20%"},
-			{"一级指标", "二级指标", "三级指标", "指标性质", "年初指标值", "调整指标值", "实际完成值", "权重", "得分系数(%)", "是否核心指标", "偏差原因分析及改进措施"},
-			{"产出指标", "数量指标", "农技培训人次", "定量", "≥1000人次", "≥1000人次", "960人次", 50, 96, "是", "部分培训延至次年"},
-			{"效益指标", "社会效益指标", "农民收入增长", "定性", "明显", "明显", "达成指标", 50, 100, "否"},
-		}
-	}
-	res := k.CheckFile(writeRows(t, "cq.xlsx", form(98)))
+	res := k.CheckFile(writeRows(t, "cq.xlsx", cqForm(98)))
 	clean(t, res, "dept-chongqing", "98")
 	if s := res.Forms[0].Form.Indicators[0].Score; s.Ref != "I7" || s.Text != "48" {
 		t.Errorf("score by coefficient: %+v", s)
 	}
-	caught(t, k.CheckFile(writeRows(t, "cq90.xlsx", form(90))), "total.sum@F2")
+	caught(t, k.CheckFile(writeRows(t, "cq90.xlsx", cqForm(90))), "total.sum@F2")
+}
+
+// cqForm is a 重庆 department-wide form scored by 得分系数(%), total at the top.
+func cqForm(total any) [][]any {
+	return [][]any{
+		{"2023年度部门整体支出绩效自评表"},
+		{"主管部门", "某区农业农村委员会", "财政处室", "农业农村处", "自评总分", total},
+		{"年度预算资金(万元)", "", "年初预算数", "全年预算数", "全年执行数", "执行率"},
+		{"", "年度资金总额", 1200, 1250, 1240, "99.20%"},
+		{"", "其中:财政拨款", 1200, 1250, 1240, "99.20%"},
+		{"一级指标", "二级指标", "三级指标", "指标性质", "年初指标值", "调整指标值", "实际完成值", "权重", "得分系数(%)", "是否核心指标", "偏差原因分析及改进措施"},
+		{"产出指标", "数量指标", "农技培训人次", "定量", "≥1000人次", "≥1000人次", "960人次", 50, 96, "是", "部分培训延至次年"},
+		{"效益指标", "社会效益指标", "农民收入增长", "定性", "明显", "明显", "达成指标", 50, 100, "否"},
+	}
 }
