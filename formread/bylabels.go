@@ -891,10 +891,11 @@ func scoreByCoef(ind *form.Indicator) {
 }
 
 // placeholder reports whether ind is a template row left unused: its
-// 三级指标 only 指标2, 指标2:, …… or …, and nothing else typed in it.
+// 三级指标 only 指标2, 指标2:, …… or …, and nothing else typed in it but
+// more ellipses (a template may dot every cell of the row).
 func (g *Grid) placeholder(ind *form.Indicator) bool {
 	for _, c := range []form.Cell{ind.Target, ind.Actual, ind.Weight, ind.Score, ind.Reason, ind.TargetOp, ind.TargetUnit} {
-		if typedIn(c) {
+		if typedIn(c) && !ellipsisRe.MatchString(formulas.Normalize(c.Text)) {
 			return false
 		}
 	}
@@ -902,7 +903,10 @@ func (g *Grid) placeholder(ind *form.Indicator) bool {
 	return placeholderRe.MatchString(t) || g.lay != nil && g.lay.Placeholder(t)
 }
 
-var placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
+var (
+	placeholderRe = regexp.MustCompile(`^(?:指标\d*:?|…+|\.{2,}|。{2,})$`)
+	ellipsisRe    = regexp.MustCompile(`^(?:…+|\.{2,}|。{2,})$`)
+)
 
 // statesNA reports whether a row states it does not apply: its
 // target and actual, or its 三级指标 after the 指标1: prefix, are /, 无

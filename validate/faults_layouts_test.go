@@ -13,7 +13,7 @@ import (
 )
 
 // layoutFaults are faults put into clean forms of the regional layouts
-// (transfer, xinjiang-13, decision, dept-chongqing), each with exactly the
+// (transfer, xinjiang-13, decision, dept-mof, dept-chongqing), each with exactly the
 // errors it must bring and one finding that must name it.
 var layoutFaults = []struct {
 	name   string
@@ -45,6 +45,18 @@ var layoutFaults = []struct {
 	{"nx-cap", ningxiaForm, 96, map[string]any{"E14": "70处"}, []string{"ind.cap@G14"}, "ind.cap@G14", Error},
 	{"nx-rate", ningxiaForm, 96, map[string]any{"E6": "90.00%"}, []string{"funds.rate@E6"}, "funds.rate@E6", Error},
 	{"nx-reason", ningxiaForm, 94, map[string]any{"G11": 8}, []string{"ind.reason@H11"}, "ind.reason@H11", Error},
+	{"dm-clean", deptMoFForm, 99.81, nil, nil, "", Error},
+	{"dm-total", deptMoFForm, 98, nil, []string{"total.sum@H17"}, "total.sum@H17", Error},
+	// 10 written with no decimals stands for 9.5 to 10.5, which holds 9.81.
+	{"dm-fscore-round", deptMoFForm, 100, map[string]any{"I5": 10}, nil, "", Error},
+	{"dm-fscore", deptMoFForm, 99.5, map[string]any{"I5": 9.5}, []string{"funds.score@I5"}, "funds.score@I5", Error},
+	{"dm-range", deptMoFForm, 99.81, map[string]any{"H12": 30}, []string{"ind.range@H12", "total.sum@H17"}, "ind.range@H12", Error},
+	{"dm-cap", deptMoFForm, 99.81, map[string]any{"F12": "250个"}, []string{"ind.cap@H12"}, "ind.cap@H12", Error},
+	{"dm-l1", deptMoFForm, 99.81, map[string]any{"B12": "产出指标(40分)"}, []string{"weights.l1@B12"}, "weights.l1@B12", Error},
+	// A template row dotted in every cell is still unused.
+	{"dm-placeholder", deptMoFForm, 99.81, map[string]any{"D14": "指标2:", "E14": "……", "F14": "……", "G14": "…", "H14": "..."}, nil, "", Error},
+	{"dm-placeholder-used", deptMoFForm, 99.81, map[string]any{"D14": "指标2:", "E14": "……", "F14": "……", "G14": 5},
+		[]string{"ind.missing@D14", "ind.missing@H14", "weights.l1@B12", "weights.sum@G17"}, "ind.missing@H14", Error},
 	{"cq-clean", cqForm, 98, nil, nil, "", Error},
 	{"cq-total", cqForm, 90, nil, []string{"total.sum@F2"}, "total.sum@F2", Error},
 	{"cq-cap", cqForm, 100, map[string]any{"I7": 100}, []string{"ind.cap@I7"}, "ind.cap@I7", Error},
