@@ -836,14 +836,15 @@ func (g *Grid) indicator(h header, r int, last *form.Indicator) (form.Indicator,
 
 // unnumber takes the number off a 三级 cell (指标1:培训人次 is 培训人次), as
 // the template writes it on a layout that numbers them: the name stays
-// what the spec and the seal say; Raw keeps the cell as written.
+// what the spec and the seal say; Raw keeps the cell as written. Some
+// forms number with no colon (河北: 指标1工程完工率).
 func unnumber(ind *form.Indicator) {
 	if m := numberRe.FindString(ind.L3.Text); m != "" {
 		ind.L3.Text = ind.L3.Text[len(m):]
 	}
 }
 
-var numberRe = regexp.MustCompile(`^\s*指标\s*\d+\s*[:：]\s*`)
+var numberRe = regexp.MustCompile(`^\s*指标\s*\d+\s*[:：]?\s*`)
 
 // joinTarget reads a target split over 指标性质 | 指标值 | 度量单位 as one:
 // the operator (when the first cell holds one; 定量/定性 is no operator),
@@ -923,7 +924,7 @@ func (g *Grid) statesNA(ind *form.Indicator) bool {
 	return na(name) && (ind.Target.Empty() || na(shownOf(ind.Target)))
 }
 
-var indPrefix = regexp.MustCompile(`^指标\d+:`)
+var indPrefix = regexp.MustCompile(`^指标\d+:?`)
 
 func naText(s string) bool {
 	switch formulas.Normalize(s) {

@@ -75,6 +75,7 @@ type northForm struct {
 	pct    []string // cells holding a fraction shown as a percentage
 	layout string
 	n      int      // indicators read
+	names  []string // the first indicators' names, as read
 	errors []string // rule@cell at error level
 	total  string   // 总分 read or computed ("" when none)
 	grade  string
@@ -82,6 +83,8 @@ type northForm struct {
 
 var northForms = []northForm{
 	{"langfang_nuantong2019.xlsx", langfangNuantong, langfangMerges, []string{"G6"}, "seed", 9,
+		// 指标1工程资金金额: the template's number, with no colon, is no part of the name.
+		[]string{"工程资金金额", "工程完工率", "工程验收合格率"},
 		// The bare 43.2 reads as ≥ (a warning says so): 37.24 of 43.2 allows
 		// 10 × 86.2% = 8.62, not the 9 written. total.missing: the 总分 row
 		// is past the end of the copy.
@@ -147,6 +150,11 @@ func checkNorth(t *testing.T, k *Checker, path string, c northForm) {
 	fr := res.Forms[0]
 	if fr.Form.Layout != c.layout || len(fr.Form.Indicators) != c.n {
 		t.Errorf("%s: layout %s, %d indicators; want %s, %d", c.name, fr.Form.Layout, len(fr.Form.Indicators), c.layout, c.n)
+	}
+	for i, name := range c.names {
+		if i >= len(fr.Form.Indicators) || fr.Form.Indicators[i].L3.Text != name {
+			t.Errorf("%s: indicator %d not read as %q", c.name, i, name)
+		}
 	}
 	var got []string
 	for _, f := range fr.Findings {
