@@ -143,6 +143,9 @@ func TestParse(t *testing.T) {
 		{"≦5%", OpLE, "5", "%", 0},
 		{"═100%", OpEQ, "100", "%", 0},
 		{"＝100%", OpEQ, "100", "%", 0},
+		{"﹦100%", OpEQ, "100", "%", 0}, // 丽江: ﹦ | 100 | %
+		{"﹥﹦95%", OpGE, "95", "%", 0},
+		{"﹤3天", OpLT, "3", "天", 0},
 		{"不低于95%", OpGE, "95", "%", 0},
 		{"不少于50个", OpGE, "50", "个", 0},
 		{"达到100%", OpGE, "100", "%", 0},
@@ -251,6 +254,22 @@ func TestL1Shown(t *testing.T) {
 		v, err := L1Shown().Eval(Env{"name": StrVal("产出指标"), "weights": ListVal(c.ws)})
 		if err != nil || v.Str() != c.want {
 			t.Errorf("%v: %q, %v; want %q", c.ws, v.Str(), err, c.want)
+		}
+	}
+}
+
+// TestOpOf: a 指标性质 cell holding only an operator, as split-target
+// forms type it (云南: ≧, ═, and ﹦ at 丽江), is that operator; a word
+// that states no comparison is none.
+func TestOpOf(t *testing.T) {
+	for s, want := range map[string]Op{"≧": OpGE, "═": OpEQ, "﹦": OpEQ, "﹥": OpGT, "﹤﹦": OpLE, "＝": OpEQ, "不低于": OpGE} {
+		if op, ok := OpOf(s); !ok || op != want {
+			t.Errorf("OpOf(%q) = %v, %v; want %v", s, op, ok, want)
+		}
+	}
+	for _, s := range []string{"定量", "正向", ""} {
+		if _, ok := OpOf(s); ok {
+			t.Errorf("OpOf(%q) is an operator", s)
 		}
 	}
 }

@@ -40,6 +40,9 @@ var opSpellings = []struct {
 	{">=", OpGE}, {"≥", OpGE}, {"≧", OpGE}, {"=>", OpGE}, {"不低于", OpGE}, {"不少于", OpGE}, {"不小于", OpGE}, {"大于等于", OpGE}, {"达到", OpGE},
 	{"<=", OpLE}, {"≤", OpLE}, {"≦", OpLE}, {"=<", OpLE}, {"不高于", OpLE}, {"不超过", OpLE}, {"不多于", OpLE}, {"不大于", OpLE}, {"小于等于", OpLE},
 	{">", OpGT}, {"大于", OpGT}, {"<", OpLT}, {"小于", OpLT}, {"=", OpEQ}, {"═", OpEQ}, {"等于", OpEQ},
+	// Small forms (U+FE64–FE66), which width folding leaves as they are:
+	// 丽江 (云南) typed ﹦ in its 指标性质 column.
+	{"﹥﹦", OpGE}, {"﹤﹦", OpLE}, {"﹥", OpGT}, {"﹤", OpLT}, {"﹦", OpEQ},
 	// Full-width forms: Parse folds them away first, but the template's
 	// Excel formulas see the raw text.
 	{"＞＝", OpGE}, {"＜＝", OpLE}, {"＞", OpGT}, {"＜", OpLT}, {"＝", OpEQ},
