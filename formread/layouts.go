@@ -51,7 +51,10 @@ func matchKey(s string) string {
 }
 
 // pick is the layout that explains g best: the most of its match labels
-// found on the sheet (each counted once), the first listed on a tie.
+// found on the sheet (each counted once); on a tie the one with fewer
+// match labels, more of whose are found (丽江's 指标性质 | 度量单位 are
+// both Sichuan's and Yunnan's, and half of Yunnan's), then the first
+// listed.
 func (s *layoutSet) pick(g *Grid) *layoutReader {
 	if len(s.rs) == 1 {
 		return s.rs[0]
@@ -81,7 +84,7 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 	}
 	best := 0
 	for i := range score {
-		if score[i] > score[best] {
+		if score[i] > score[best] || score[i] == score[best] && len(s.rs[i].l.Match) < len(s.rs[best].l.Match) {
 			best = i
 		}
 	}

@@ -67,6 +67,33 @@ var langfangMerges = []string{"A5:A9", "A10:A11", "B10:D10", "E10:H10", "B11:D11
 	"A13:A24", "B13:B15", "B16:B18", "B19:B21", "B22:B24", "A25:A33", "B25:B27", "B28:B30", "B31:B33",
 	"A34:A36", "B34:B36", "A37:A38", "B37:B38"}
 
+// lijiangWeipian is 丽江市古城区自然资源局 2020 省级自然资源卫片执法补助经费
+// (云南, 丽江市自然资源和规划局), met while searching and kept because its
+// spelling is new: the operator cells hold ﹦ (U+FE66, a small form), under a
+// two-row indicator header whose 年度指标值 spans 指标性质 | 指标值 | 度量单位;
+// published at http://m.jjiadianqingjie.com.cn/changyong/13241.html. Our
+// copy ends at the 满意度 row's 分值, so its 得分 and the 总分 row are not
+// in it.
+var lijiangWeipian = [][]any{
+	{"2020年度项目支出绩效自评表"},
+	{"项目名称", "2020年省级自然资源卫片执法补助经费支出绩效自评表"},
+	{"主管部门", "丽江市自然资源和规划局", "", "", "", "实施单位", "丽江市古城区自然资源局"},
+	{"项目资金\n(万元)", "", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"},
+	{"", "", "年度资金总额", 7.29, 7.29, 7.29, "10.00", 1, "10.00"},
+	{"", "", "其中:当年财政拨款", 7.29, 7.29, 7.29, "", 1},
+	{"", "", "上年结转资金"},
+	{"", "", "其他资金"},
+	{"年度\n总体\n目标", "预期目标", "", "", "", "实际完成情况"},
+	{"", "自然资源卫片执法补助经费", "", "", "", "自然资源卫片执法补助经费"},
+	{"绩效指标", "", "", "年度指标值", "", "", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"},
+	{"一级\n指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"},
+	{"产出指标", "数量指标", "卫片执法补助经费", "﹦", 72890, "元", 72890, "10.00", "9.00"},
+	{"", "质量指标", "项目验收合格率", "﹦", 100, "%", 100, 20, 19},
+	{"", "时效指标", "项目完成及时率", "﹦", 100, "%", 100, "20.00", "19.00"},
+	{"效益指标", "社会效益指标", "违法行为责停率", "≥", 95, "%", 95, "30.00", "27.00"},
+	{"满意度指标", "服务对象满意度指标", "满意度", "≥", 95, "%", 95, "10.00"},
+}
+
 // northForm is one searched form and what a correct checker says of it.
 type northForm struct {
 	name   string
@@ -89,6 +116,12 @@ var northForms = []northForm{
 		// 10 × 86.2% = 8.62, not the 9 written. total.missing: the 总分 row
 		// is past the end of the copy.
 		[]string{"ind.cap@G13", "total.missing@"}, "98.00", "优"},
+	{"lijiang_weipian2020.xlsx", lijiangWeipian,
+		[]string{"A4:B8", "A9:A10", "B9:E9", "F9:J9", "B10:E10", "F10:J10", "A11:C11", "D11:F11", "G11:G12", "H11:H12", "I11:I12", "J11:J12", "A13:A15"},
+		[]string{"H5", "H6"}, "yunnan-14", 5, []string{"卫片执法补助经费"},
+		// ind.reason: each met target scored under its 分值 with no reason,
+		// as published. The 满意度 得分 and the 总分 row are past the copy.
+		[]string{"ind.reason@J13", "ind.reason@J14", "ind.reason@J15", "ind.reason@J16", "ind.missing@I17", "total.missing@"}, "", ""},
 }
 
 func writeNorth(t *testing.T, c northForm) string {
