@@ -779,7 +779,7 @@ func (g *Grid) gradeRightOf(h header, r int) form.Cell {
 	}
 	for c := g.right(r, sc); c < g.width(r); c = g.right(r, c) {
 		if t := g.at(g.origin(r, c)); t != "" {
-			if gradeWords[formulas.Normalize(t)] {
+			if w, _, _ := strings.Cut(formulas.Normalize(t), "("); gradeWords[w] {
 				return g.cell(r, c)
 			}
 			return form.Cell{}
@@ -789,7 +789,8 @@ func (g *Grid) gradeRightOf(h header, r int) form.Cell {
 }
 
 // gradeWords are the grades forms write.
-var gradeWords = map[string]bool{"优": true, "良": true, "中": true, "差": true, "优秀": true, "良好": true, "合格": true, "不合格": true, "一般": true, "较差": true}
+var gradeWords = map[string]bool{"优": true, "良": true, "中": true, "差": true, "优秀": true, "良好": true, "中等": true,
+	"合格": true, "不合格": true, "一般": true, "较差": true}
 
 func (g *Grid) colCell(h header, r int, l string) form.Cell {
 	if c, ok := h.col[l]; ok {

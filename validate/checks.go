@@ -510,11 +510,26 @@ func (c *calc) grade() string {
 	return v.Strs[0]
 }
 
-// gradeMatches reports whether a written grade names g (优秀 names 优).
-func gradeMatches(written, g string) bool {
-	w := formulas.Normalize(written)
-	return w == g || strings.HasPrefix(w, g)
+// gradeMatches reports whether a written grade names g of profile p: 优秀
+// names 优, 中等 and 一般 name 中, 较差 names 差; 合格 names every band but
+// the last, 不合格 the last; a note after it (优(96分)) is no matter.
+func gradeMatches(written, g string, p *formulas.Profile) bool {
+	w := noteRe.ReplaceAllString(formulas.Normalize(written), "")
+	if w == g || strings.HasPrefix(w, g) || gradeSynonyms[w] == g {
+		return true
+	}
+	last := p.Bands[len(p.Bands)-1].Grade
+	switch w {
+	case "合格":
+		return g != last
+	case "不合格":
+		return g == last
+	}
+	return false
 }
+
+// gradeSynonyms are the other words forms write for the default grades.
+var gradeSynonyms = map[string]string{"优秀": "优", "良好": "良", "中等": "中", "一般": "中", "较差": "差"}
 
 var noteRe = regexp.MustCompile(`\(.*?\)|[:：]`)
 

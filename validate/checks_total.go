@@ -267,7 +267,7 @@ var totalGrade = &Check{
 			return
 		}
 		for _, x := range gs {
-			if gradeMatches(g.Text, x) {
+			if gradeMatches(g.Text, x, p.Profile) {
 				return
 			}
 		}
@@ -394,7 +394,7 @@ func staleGrade(p *Pass, c *calc) {
 	}
 	gs := c.grades()
 	for _, x := range gs {
-		if gradeMatches(g.Text, x) {
+		if gradeMatches(g.Text, x, p.Profile) {
 			return
 		}
 	}

@@ -41,6 +41,12 @@ var realFaults = []struct {
 		[]string{"total.sum@H40", "weights.l1@B13", "weights.sum@G40"}, "weights.sum@G40", Error},
 	{"yd-total", "yongde_mlzx2022.xlsx", map[string]any{"I24": 90}, []string{"total.sum@I24"}, "total.sum@I24", Error},
 	{"yd-grade", "yongde_mlzx2022.xlsx", map[string]any{"J24": "良"}, []string{"total.grade@J24"}, "total.grade@J24", Error},
+	// Other words for the grades: 中等 is 中, caught; 优秀, 合格 and 优(96分) agree with 96.
+	{"yd-grade-words", "yongde_mlzx2022.xlsx", map[string]any{"J24": "中等"}, []string{"total.grade@J24"}, "total.grade@J24", Error},
+	{"yd-grade-fail", "yongde_mlzx2022.xlsx", map[string]any{"J24": "不合格"}, []string{"total.grade@J24"}, "total.grade@J24", Error},
+	{"yd-grade-excellent", "yongde_mlzx2022.xlsx", map[string]any{"J24": "优秀"}, nil, "", Error},
+	{"yd-grade-pass", "yongde_mlzx2022.xlsx", map[string]any{"J24": "合格"}, nil, "", Error},
+	{"yd-grade-note", "yongde_mlzx2022.xlsx", map[string]any{"J24": "优(96分)"}, nil, "", Error},
 	{"yd-weight", "yongde_mlzx2022.xlsx", map[string]any{"H14": 15}, []string{"ind.reason@J14", "weights.sum@H24"}, "weights.sum@H24", Error},
 	{"yd-range", "yongde_mlzx2022.xlsx", map[string]any{"I14": 12}, []string{"ind.range@I14", "total.sum@I24"}, "ind.range@I14", Error},
 	{"yd-cap", "yongde_mlzx2022.xlsx", map[string]any{"G14": 500}, []string{"ind.cap@I14"}, "ind.cap@I14", Error},
