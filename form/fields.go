@@ -50,8 +50,8 @@ var (
 	FTitle      = &Field{"title", "标题", nil, "title", KindText}
 	FYear       = &Field{"year", "年度", nil, "year", KindYear}
 	FProject    = &Field{"project", "项目名称", []string{"项目"}, "project name", KindText}
-	FDepartment = &Field{"department", "主管部门", []string{"主管单位", "预算部门", "自治区主管部门", "部门名称"}, "department", KindText}
-	FUnit       = &Field{"unit", "实施单位", []string{"执行单位", "项目实施单位", "实施单位(盖章)"}, "implementing unit", KindText}
+	FDepartment = &Field{"department", "主管部门", []string{"主管单位", "预算部门", "自治区主管部门", "部门名称", "项目主管部门", "主管部门名称"}, "department", KindText}
+	FUnit       = &Field{"unit", "实施单位", []string{"执行单位", "项目实施单位", "实施单位(盖章)", "资金使用单位", "项目单位", "项目承担单位", "实施单位名称"}, "implementing unit", KindText}
 	FFundsLabel = &Field{"funds.label", "项目资金", []string{"年度预算数", "预算执行情况", "项目资金情况"}, "funds", KindText}
 	FGoal       = &Field{"goal", "预期目标", []string{"年度目标", "项目年度目标", "总体目标"}, "expected goal", KindText}
 	FDone       = &Field{"done", "实际完成情况", []string{"年度目标完成情况", "目标实际完成情况", "全年实际完成情况"}, "achieved", KindText}
@@ -66,7 +66,7 @@ var HeadFields = []*Field{FTitle, FYear, FProject, FDepartment, FUnit, FFundsLab
 // FundRows name the rows of the funds block, in Fund* order.
 var FundRows = [NumFunds]*Field{
 	{"total", "年度资金总额", []string{"资金总额", "合计", "总额", "年度资金合计"}, "total funds", KindLabel},
-	{"current", "当年财政拨款", []string{"本年财政拨款", "财政拨款", "财政资金", "其中当年财政拨款", "其中本年财政拨款", "其中财政拨款", "其中财政资金"}, "current-year appropriation", KindLabel},
+	{"current", "当年财政拨款", []string{"本年财政拨款", "财政拨款", "财政资金", "其中当年财政拨款", "其中本年财政拨款", "其中财政拨款", "其中财政资金", "财政拨款资金", "一般公共预算", "一般公共预算拨款"}, "current-year appropriation", KindLabel},
 	{"carry", "上年结转资金", []string{"上年结转", "结转资金", "上年结余结转"}, "carry-over", KindLabel},
 	{"other", "其他资金", []string{"其他"}, "other funds", KindLabel},
 	{"special", "财政专户管理资金", []string{"财政专户资金", "财政专户管理的资金"}, "special-account funds", KindLabel},
@@ -77,8 +77,8 @@ var FundRows = [NumFunds]*Field{
 var (
 	FFundLabel   = &Field{"label", "资金来源", nil, "row", KindLabel}
 	FFundInitial = &Field{"initial", "年初预算数", []string{"年初预算"}, "initial budget", KindAmount}
-	FFundBudget  = &Field{"budget", "全年预算数", []string{"调整后预算数", "调整预算数", "全年预算", "预算数"}, "full-year budget", KindAmount}
-	FFundExec    = &Field{"exec", "全年执行数", []string{"执行数", "全年执行", "实际执行数", "预算执行数", "全年实际执行数"}, "full-year spending", KindAmount}
+	FFundBudget  = &Field{"budget", "全年预算数", []string{"调整后预算数", "调整预算数", "全年预算", "预算数", "调整后预算"}, "full-year budget", KindAmount}
+	FFundExec    = &Field{"exec", "全年执行数", []string{"执行数", "全年执行", "实际执行数", "预算执行数", "全年实际执行数", "实际支出数", "全年支出数", "截至年底执行数"}, "full-year spending", KindAmount}
 	FFundWeight  = &Field{"weight", "分值", []string{"分数", "权重", "分值权重"}, "weight", KindWeight}
 	FFundRate    = &Field{"rate", "执行率", []string{"执行率(%)", "预算执行率"}, "rate", KindRate}
 	FFundScore   = &Field{"score", "得分", []string{"评分", "自评得分"}, "score", KindScore}
@@ -89,13 +89,13 @@ var FundCols = []*Field{FFundLabel, FFundInitial, FFundBudget, FFundExec, FFundW
 
 // Columns of the indicator table, in Indicator order.
 var (
-	FL1     = &Field{"l1", "一级指标", nil, "level-1 indicator", KindCategory}
-	FL2     = &Field{"l2", "二级指标", nil, "level-2 indicator", KindCategory}
-	FL3     = &Field{"l3", "三级指标", nil, "level-3 indicator", KindText}
-	FTarget = &Field{"target", "年度指标值", []string{"指标值", "目标值", "年度目标值", "指标值(A)", "年度指标值(A)"}, "target", KindTarget}
-	FActual = &Field{"actual", "实际完成值", []string{"完成值", "全年实际值", "实际值", "全年实际值(B)", "实际完成值(B)"}, "actual", KindActual}
-	FWeight = &Field{"weight", "分值", []string{"分数", "权重", "分值权重", "指标分值权重", "参考分值"}, "weight", KindWeight}
-	FScore  = &Field{"score", "得分", []string{"评分", "指标得分", "自评得分"}, "score", KindScore}
+	FL1     = &Field{"l1", "一级指标", []string{"一级"}, "level-1 indicator", KindCategory}
+	FL2     = &Field{"l2", "二级指标", []string{"二级"}, "level-2 indicator", KindCategory}
+	FL3     = &Field{"l3", "三级指标", []string{"三级", "三级指标名称"}, "level-3 indicator", KindText}
+	FTarget = &Field{"target", "年度指标值", []string{"指标值", "目标值", "年度目标值", "指标值(A)", "年度指标值(A)", "年度绩效目标值", "预期指标值", "预期目标值"}, "target", KindTarget}
+	FActual = &Field{"actual", "实际完成值", []string{"完成值", "全年实际值", "实际值", "全年实际值(B)", "实际完成值(B)", "实际完成指标值", "全年实际完成值", "实际完成数"}, "actual", KindActual}
+	FWeight = &Field{"weight", "分值", []string{"分数", "权重", "分值权重", "指标分值权重", "参考分值", "指标分值", "标准分值"}, "weight", KindWeight}
+	FScore  = &Field{"score", "得分", []string{"评分", "指标得分", "自评得分", "自评分", "实际得分", "评价得分"}, "score", KindScore}
 	// A target split over three cells (指标性质 | 指标值 | 度量单位): the
 	// operator and the unit; Target is then the 指标值 cell.
 	FTargetOp   = &Field{"target_op", "指标性质", []string{"运算符", "符号"}, "target operator", KindText}

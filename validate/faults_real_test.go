@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,5 +155,25 @@ func writeFault(t *testing.T, path, file string, edits map[string]any) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRealFormLabels: 天长's form with a header relabelled as other regions
+// write it reads exactly as the original (its own errors, total, grade).
+func TestRealFormLabels(t *testing.T) {
+	k := NewChecker(Checks(), ReadOptions{})
+	tc := realForms[0]
+	dir := t.TempDir()
+	for i, e := range []map[string]any{
+		{"A4": "项目主管部门", "F4": "项目实施单位"}, {"F4": "资金使用单位"}, {"A3": "项目名称(全称)"},
+		{"E5": "调整后预算数(A)", "F5": "实际支出数(B)", "H5": "预算执行率(B/A)"}, {"E5": "调整后预算", "F5": "截至年底执行数"},
+		{"F5": "全年支出数(B)", "G5": "权重"}, {"C6": "资金总额", "C7": "其中：一般公共预算", "C8": "上年结转结余资金"}, {"C7": "财政拨款资金"},
+		{"B12": "一级", "C12": "二级", "D12": "三级指标名称"}, {"E12": "年度绩效目标值", "F12": "实际完成指标值"},
+		{"E12": "预期指标值", "F12": "全年实际完成值"}, {"G12": "指标分值", "H12": "自评分"}, {"H12": "实际得分"},
+		{"I12": "未完成原因分析及改进措施"}, {"I12": "偏差原因分析"}, {"A40": "合计"},
+	} {
+		p := filepath.Join(dir, fmt.Sprintf("labels%02d.xlsx", i))
+		writeFault(t, p, tc.file, e)
+		t.Run(fmt.Sprint(e), func(t *testing.T) { checkRealForm(t, k, p, tc.total, tc.grade, tc.errors) })
 	}
 }
