@@ -822,7 +822,8 @@ func (g *Grid) indicator(h header, r int, last *form.Indicator) (form.Indicator,
 	}
 	ind.L1, ind.L1Own = g.category(h, r, lL1, last, func(p *form.Indicator) form.Cell { return p.L1 }, true)
 	ind.L2, ind.L2Own = g.category(h, r, lL2, last, func(p *form.Indicator) form.Cell { return p.L2 }, !ind.L1Own)
-	own = own || (ind.L1Own && typedIn(ind.L1)) || (ind.L2Own && typedIn(ind.L2))
+	// A row with only its 一级/二级 typed is a template row left blank
+	// (the MoF grid prints every 二级): not an indicator.
 	if g.placeholder(&ind) {
 		return ind, false
 	}

@@ -153,12 +153,12 @@ var northForms = []northForm{
 	{"zhongjiang_shuibiaochi2022.xlsx", zhongjiangShuibiaochi,
 		[]string{"A6:B9", "A10:A11", "B10:E10", "F10:I10", "B11:E11", "F11:I11", "A12:A23", "B13:B18", "C13:C14", "C16:C17", "B19:B21", "C20:C21", "B22:B23", "C22:C23", "A24:D24"},
 		// Its funds are the MoF grid's ((A)/(B), scored), its total at the
-		// foot: mof, whose columns are found by label. Ten rows, the empty
-		// 经济效益指标 one with them (as 棠溪's). weights.sum and total.sum:
+		// foot: mof, whose columns are found by label. Nine rows: the empty
+		// 经济效益指标 one is a template row left blank. weights.sum and total.sum:
 		// the indicators weigh 100 by themselves, beside the budget's 10,
 		// and 总分 100 leaves the budget's 得分 out, against the form's own
 		// note (产出50 效益30 满意度10 预算执行率10).
-		[]string{"G7"}, "mof", 10, []string{"安装坡面水标尺"},
+		[]string{"G7"}, "mof", 9, []string{"安装坡面水标尺"},
 		[]string{"total.sum@H24", "weights.sum@E24"}, "100", "优"},
 	{"lijiang_weipian2020.xlsx", lijiangWeipian,
 		[]string{"A4:B8", "A9:A10", "B9:E9", "F9:J9", "B10:E10", "F10:J10", "A11:C11", "D11:F11", "G11:G12", "H11:H12", "I11:I12", "J11:J12", "A13:A15"},

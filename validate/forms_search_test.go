@@ -100,7 +100,7 @@ func writeRows(t *testing.T, name string, rows [][]any, merges ...string) string
 
 func TestSearchedForms(t *testing.T) {
 	searchedForm(t, writeRows(t, "tangxi_weituo2022.xlsx", tangxiWeituo,
-		"A5:B9", "A10:A11", "B10:E10", "F10:I10", "B11:E11", "F11:I11", "A12:A22", "B13:B18", "B19:B22", "C14:C15", "C17:C18"), 10) // 9 and the empty 经济效益指标 row
+		"A5:B9", "A10:A11", "B10:E10", "F10:I10", "B11:E11", "F11:I11", "A12:A22", "B13:B18", "B19:B22", "C14:C15", "C17:C18"), 9) // the empty 经济效益指标 row is no indicator
 	// The copy ends inside 效益指标 (30分): its two rows weigh 20.
 	searchedForm(t, writeRows(t, "tangxi_cunji2022.xlsx", tangxiCunji,
 		"A5:B9", "A10:A11", "B10:E10", "F10:I10", "B11:E11", "F11:I11", "A12:A20", "B13:B18", "B19:B20", "C13:C14", "C15:C16"), 8, "weights.l1@B19")
