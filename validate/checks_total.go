@@ -301,12 +301,17 @@ var totalMissing = &Check{
 		t, g := p.Form.TotalScore, p.Form.Grade
 		if t.Formula == "" && t.Num == nil {
 			exp := "数值"
-			if c.total.Known {
+			m := say("总分得分未填写或不是数字; 请填写", "the total score is empty or not a number; fill it in")
+			switch {
+			case c.total.Known:
 				exp = c.total.Text
+				m = say("总分得分未填写或不是数字 (按各项得分应为 %s); 请填写", "the total score is empty or not a number (from the scores it should be %s); fill it in", exp)
+			case c.totalBound.Known:
+				// Scores are missing too: say the range those filled in allow.
+				exp = c.totalBound.Range.Show(c.places)
+				m = say("总分得分未填写或不是数字 (按已填得分应在 %s 之间); 请填写", "the total score is empty or not a number (the scores filled in put it within %s); fill it in", exp)
 			}
-			found := shownText(t)
-			p.flagDefault(cellRef(t, p.Form.TotalWeight), exp, found, say(
-				"总分得分未填写或不是数字 (按各项得分应为 %s); 请填写", "the total score is empty or not a number (from the scores it should be %s); fill it in", exp))
+			p.flagDefault(cellRef(t, p.Form.TotalWeight), exp, shownText(t), m)
 		}
 		if g.Found() && g.Formula == "" && g.Empty() {
 			p.flag(Warning, g.Ref, c.grade(), "", say("评分等级未填写 (按总分应为「%s」); 请填写",

@@ -177,3 +177,19 @@ func TestRealFormLabels(t *testing.T) {
 		t.Run(fmt.Sprint(e), func(t *testing.T) { checkRealForm(t, k, p, tc.total, tc.grade, tc.errors) })
 	}
 }
+
+// TestTotalMissingSays: 青神's empty 合计, its scores missing too, is
+// asked for within the range the figures filled in allow (budget 10 and
+// the indicators' 90), not for "数值".
+func TestTotalMissingSays(t *testing.T) {
+	res := NewChecker(Checks(), ReadOptions{}).CheckFile(filepath.Join("testdata", "forms", "qingshen_fgj2023.xlsx"))
+	for _, f := range res.Forms[0].Findings {
+		if f.Rule == "total.missing" {
+			if f.Expected != "10.00~100.00" || !strings.Contains(f.Message, "10.00~100.00") {
+				t.Errorf("expected %q: %s", f.Expected, f.Message)
+			}
+			return
+		}
+	}
+	t.Error("no total.missing")
+}
