@@ -102,9 +102,13 @@ type Form struct {
 	Department Cell
 	Unit       Cell
 	// AmountUnit is 万元 or 元, from the funds header.
-	AmountUnit  string
-	FundsLabel  Cell
-	Funds       [NumFunds]FundRow
+	AmountUnit string
+	FundsLabel Cell
+	Funds      [NumFunds]FundRow
+	// FundsOther are the cells of amounts on rows of the funds block whose
+	// label is no fund row the reader knows (项目支出, 政府性基金预算): the
+	// parts of the total are then not all known.
+	FundsOther  []string
 	Goal        Cell // 预期目标
 	Done        Cell // 实际完成情况
 	Indicators  []Indicator

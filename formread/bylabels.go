@@ -545,6 +545,7 @@ func readFunds(g *Grid, fm *form.Form, h header, stop int) int {
 		if g.rowHas(r, 0, g.width(r), lGoals) || g.rowHas(r, 0, g.width(r), lGoal) {
 			break
 		}
+		known := false
 		for c := 0; c < left; c++ {
 			if g.at(r, c) == "" {
 				continue
@@ -552,12 +553,34 @@ func readFunds(g *Grid, fm *form.Form, h header, stop int) int {
 			if i := fundIndex(g, r, c); i >= 0 && !found[i] {
 				found[i] = true
 				fm.Funds[i] = fundRow(g, h, r, c, fm.AmountUnit)
-				next = r + 1
+				next, known = r+1, true
 				break
 			}
 		}
+		if !known {
+			fm.FundsOther = append(fm.FundsOther, otherAmounts(g, h, r)...)
+		}
 	}
 	return next
+}
+
+// otherAmounts are the cells of row r holding amounts under h's amount
+// columns: a funds row whose label is none the reader knows.
+func otherAmounts(g *Grid, h header, r int) []string {
+	var out []string
+	for _, l := range []string{lInitial, lBudget, lExec} {
+		c, ok := h.col[l]
+		if !ok {
+			continue
+		}
+		if or, _ := g.origin(r, c); or != r {
+			continue // a merged cell running down from above
+		}
+		if x := g.cell(r, c); x.Num != nil && x.Formula == "" {
+			out = append(out, x.Ref)
+		}
+	}
+	return out
 }
 
 func fundIndex(g *Grid, r, c int) int {

@@ -74,10 +74,14 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 			if len(s.match[k]) == 0 && strings.HasSuffix(k, "分)") {
 				k = cleanName(k) // 项目决策(10分): a category with its weight
 			}
-			if ids := s.match[k]; len(ids) > 0 && !seen[k] {
-				seen[k] = true
-				for _, i := range ids {
-					score[i]++
+			s.count(k, score, seen)
+			if isTitle(k) {
+				// 2023年度部门整体支出绩效自评表, 中央对地方转移支付项目绩效
+				// 自评表: a title names its kind among other words.
+				for m := range s.match {
+					if m != k && strings.Contains(k, m) {
+						s.count(m, score, seen)
+					}
 				}
 			}
 		}
@@ -94,6 +98,21 @@ func (s *layoutSet) pick(g *Grid) *layoutReader {
 		return s.named(layout.Seed)
 	}
 	return s.rs[best]
+}
+
+// count adds match label k, once per sheet, to the layouts it names.
+func (s *layoutSet) count(k string, score []int, seen map[string]bool) {
+	if ids := s.match[k]; len(ids) > 0 && !seen[k] {
+		seen[k] = true
+		for _, i := range ids {
+			score[i]++
+		}
+	}
+}
+
+// isTitle reports whether cell text k is a form's title.
+func isTitle(k string) bool {
+	return strings.HasSuffix(k, "自评表") || strings.HasSuffix(k, "评价表")
 }
 
 // maxMatchLen bounds the cells looked at to tell layouts apart: labels

@@ -19,6 +19,11 @@ var fundsSum = &Check{
 			if tot.Formula != "" || tot.Num == nil {
 				continue
 			}
+			if o := p.Form.FundsOther; len(o) > 0 {
+				p.skipped(tot.Ref, say("资金来源中有未能识别的行 (%s 等处有金额), 不知其是否计入年度资金总额",
+					"the funds block has rows of a kind not known (amounts at %s, ...): whether they count in the total is not known", o[0]))
+				continue
+			}
 			if !c.sums[col].Known {
 				p.skipped(tot.Ref, say("%s的各项资金 (当年财政拨款、上年结转资金、其他资金等) 均未填写", "no part of %s (current, carry-over, other, ...) is filled in", colNames[col]))
 				continue

@@ -1,6 +1,9 @@
 package validate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestDepartmentWide: a 部门整体支出绩效自评表 on the MoF grid (one 部门 row,
 // no 项目名称 or 实施单位) is read by the department layout and asks for
@@ -87,4 +90,46 @@ func deptMoFForm(total any) [][]any {
 		{"", "满意度指标(10分)", "服务对象满意度指标", "指标1:预算单位满意度", "≥90%", "93%", 10, 10},
 		{"总分", "", "", "", "", "", 100, total},
 	}
+}
+
+// TestDepartmentWideSplit: a 部门整体 form titled with its year, its head
+// 部门(单位)名称, a 年度主要任务 block above the funds, and the budget split
+// by 基本支出 / 项目支出 (rows the reader has no field for) is read by the
+// department layout with no false error: funds.sum says why it was not
+// checked, and a wrong total is still caught.
+func TestDepartmentWideSplit(t *testing.T) {
+	rows := func(total any) [][]any {
+		return [][]any{
+			{"2023年度部门整体支出绩效自评表"},
+			{"部门(单位)名称", "", "某县农业农村局"},
+			{"年度主要任务", "任务名称", "", "主要内容", "", "", "预算数(万元)", "执行数(万元)"},
+			{"", "农技推广", "", "开展农技培训", "", "", 120, 118},
+			{"", "动物防疫", "", "强制免疫", "", "", 80, 80},
+			{"年度预算资金(万元)", "", "", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"},
+			{"", "", "年度资金总额", 500, 520, 510, 10, "98.08%", 9.81},
+			{"", "", "其中:基本支出", 300, 310, 308},
+			{"", "", "项目支出", 200, 210, 202},
+			{"年度总体目标", "预期目标", "", "", "", "实际完成情况"},
+			{"", "保障机构正常运转", "", "", "", "已保障"},
+			{"绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"},
+			{"", "产出指标(50分)", "数量指标", "农技培训人次", "≥1000人次", "1050人次", 25, 25},
+			{"", "", "时效指标", "免疫完成时间", "11月底前", "11月底前", 25, 25},
+			{"", "效益指标(30分)", "社会效益指标", "农民收入增长", "明显", "达成指标", 30, 30},
+			{"", "满意度指标(10分)", "服务对象满意度指标", "农户满意度", "≥90%", "93%", 10, 10},
+			{"总分", "", "", "", "", "", 100, total},
+		}
+	}
+	k := NewChecker(Checks(), ReadOptions{})
+	res := k.CheckFile(writeRows(t, "dept-split.xlsx", rows(99.81)))
+	clean(t, res, "dept-mof", "99.81")
+	infos := 0
+	for _, f := range res.Forms[0].Findings {
+		if f.Rule == "funds.sum" && f.Severity == Info && strings.Contains(f.Message, "D9") {
+			infos++
+		}
+	}
+	if infos != 3 {
+		t.Errorf("%d funds.sum infos naming D9, want 3:%s", infos, dump(res.Forms[0].Findings))
+	}
+	caught(t, k.CheckFile(writeRows(t, "dept-split95.xlsx", rows(95))), "total.sum@H17")
 }
