@@ -24,6 +24,7 @@ var textWords = map[Lang]map[string]string{
 		"skipped": "跳过工作表", "clean": "无问题", "expected": "应为", "found": "实为",
 		"summary": "共 %d 个文件, %d 张表: %d 张无问题; %d 个错误, %d 个警告, %d 条提示; %d 个文件无法读取\n",
 		"form":    "%s 项目「%s」 总分 %s 等级 %s: %d 个错误, %d 个警告\n",
+		"dept":    "%s 部门「%s」 总分 %s 等级 %s: %d 个错误, %d 个警告\n",
 	},
 	EN: {
 		"error": "error", "warning": "warning", "info": "info", "unreadable": "cannot read",
@@ -31,6 +32,7 @@ var textWords = map[Lang]map[string]string{
 		// Counts after their word: "1 errors" is not English.
 		"summary": "files: %d, forms: %d, clean: %d; errors: %d, warnings: %d, infos: %d; unreadable files: %d\n",
 		"form":    "%s project %q total %s grade %s: errors: %d, warnings: %d\n",
+		"dept":    "%s department %q total %s grade %s: errors: %d, warnings: %d\n",
 	},
 }
 
@@ -66,7 +68,12 @@ func (t *Text) File(f File) error {
 		fmt.Fprintf(t.W, "  %s  [%s] %s\n", t.paint(t.word(x.Severity.String()), x.Severity), x.Rule, x.Message)
 	}
 	for _, fm := range f.Forms {
-		fmt.Fprintf(t.W, "  "+t.word("form"), fm.Sheet, fm.Project, dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
+		// A department-wide form names its department, having no project.
+		kind, name := "form", fm.Project
+		if name == "" && fm.Department != "" {
+			kind, name = "dept", fm.Department
+		}
+		fmt.Fprintf(t.W, "  "+t.word(kind), fm.Sheet, name, dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
 		for _, x := range fm.Findings {
 			sev := t.paint(t.word(x.Severity.String()), x.Severity)
 			fmt.Fprintf(t.W, "    %s!%s  %s  [%s] %s", x.Sheet, x.Cell, sev, x.Rule, x.Message)

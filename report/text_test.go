@@ -35,3 +35,18 @@ func TestTextCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestTextDepartment: a department-wide form, having no project, is named
+// by its department.
+func TestTextDepartment(t *testing.T) {
+	for lang, want := range map[Lang]string{ZH: "部门「某县财政局」", EN: `department "某县财政局"`} {
+		var buf bytes.Buffer
+		x := &Text{W: &buf, Lang: lang}
+		if err := x.File(File{Path: "a.xlsx", Forms: []Form{{Sheet: "表", Department: "某县财政局", Total: "99"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("%v: %q lacks %q", lang, buf.String(), want)
+		}
+	}
+}
