@@ -68,7 +68,7 @@ var htmlTmpl = template.Must(template.New("").Parse(`
 {{if .F.Error}}<p class="err"><span class="badge b-error">{{.W.unreadable}}</span> {{.F.Error}}</p>{{end}}
 {{range .F.Skipped}}<p><small>{{$.W.skipped}} {{.Sheet}}: {{.Reason}}</small></p>{{end}}
 {{range .F.Findings}}<p class="err"><span class="badge b-{{.Severity}}">{{.Severity}}</span> <code>{{.Rule}}</code> {{.Message}}</p>{{end}}
-{{range .Forms}}<div class="form"><h3>{{.Sheet}} · {{.Project}}
+{{range .Forms}}<div class="form"><h3>{{.Sheet}} · {{.Name}}
 {{if .Errors}}<span class="badge b-error">{{.Errors}} {{$.W.error}}</span>{{end}}
 {{if .Warnings}}<span class="badge b-warning">{{.Warnings}} {{$.W.warning}}</span>{{end}}
 {{if and (not .Errors) (not .Warnings)}}<span class="badge b-clean">{{$.W.clean}}</span>{{end}}</h3>

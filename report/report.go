@@ -31,6 +31,15 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// Name is what the form is about: its project, or the department of a
+// department-wide form, which has none.
+func (f Form) Name() string {
+	if f.Project == "" {
+		return f.Department
+	}
+	return f.Project
+}
+
 // Form is one form's identity, figures and findings.
 type Form struct {
 	Sheet      string             `json:"sheet"`

@@ -69,11 +69,11 @@ func (t *Text) File(f File) error {
 	}
 	for _, fm := range f.Forms {
 		// A department-wide form names its department, having no project.
-		kind, name := "form", fm.Project
-		if name == "" && fm.Department != "" {
-			kind, name = "dept", fm.Department
+		kind := "form"
+		if fm.Project == "" && fm.Department != "" {
+			kind = "dept"
 		}
-		fmt.Fprintf(t.W, "  "+t.word(kind), fm.Sheet, name, dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
+		fmt.Fprintf(t.W, "  "+t.word(kind), fm.Sheet, fm.Name(), dash(fm.Total), dash(fm.Grade), fm.Errors, fm.Warnings)
 		for _, x := range fm.Findings {
 			sev := t.paint(t.word(x.Severity.String()), x.Severity)
 			fmt.Fprintf(t.W, "    %s!%s  %s  [%s] %s", x.Sheet, x.Cell, sev, x.Rule, x.Message)
