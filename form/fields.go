@@ -98,7 +98,7 @@ var (
 	FScore  = &Field{"score", "得分", []string{"评分", "指标得分", "自评得分", "自评分", "实际得分", "评价得分"}, "score", KindScore}
 	// A target split over three cells (指标性质 | 指标值 | 度量单位): the
 	// operator and the unit; Target is then the 指标值 cell.
-	FTargetOp   = &Field{"target_op", "指标性质", []string{"运算符", "符号"}, "target operator", KindText}
+	FTargetOp   = &Field{"target_op", "指标性质", []string{"运算符", "符号", "指标属性"}, "target operator", KindText}
 	FTargetUnit = &Field{"target_unit", "度量单位", []string{"计量单位"}, "target unit", KindText}
 	// FScoreCoef is a score given as a share of the weight (重庆's 得分系数(%)).
 	FScoreCoef = &Field{"score_coef", "得分系数", nil, "score coefficient (%)", KindRate}

@@ -886,6 +886,11 @@ func joinTarget(ind *form.Indicator) {
 	o, u := "", ""
 	if _, ok := formulas.OpOf(op.Text); ok {
 		o = op.Text
+	} else if d, ok := directions[formulas.Normalize(op.Text)]; ok {
+		o = d
+	}
+	if pv, err := formulas.Parse(v); err == nil && pv.Op != formulas.OpNone {
+		o = "" // the 指标值 states its own operator (≥95 under 正向)
 	}
 	if !unit.Dash() && !strings.HasSuffix(v, unit.Text) {
 		u = unit.Text
@@ -897,6 +902,10 @@ func joinTarget(ind *form.Indicator) {
 	t.Ref = ind.Target.Ref
 	ind.Target = t
 }
+
+// directions are 指标性质 written as the indicator's direction: more is
+// better (正向, ≥) or less is (反向, ≤, 投诉率 5%).
+var directions = map[string]string{"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}
 
 // scoreByCoef is the score of a form with a 得分系数(%) and no 得分
 // column: 分值 × 得分系数 ÷ 100, at the coefficient's cell, exact (the

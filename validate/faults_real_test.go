@@ -48,6 +48,12 @@ var realFaults = []struct {
 	{"yd-grade-excellent", "yongde_mlzx2022.xlsx", map[string]any{"J24": "优秀"}, nil, "", Error},
 	{"yd-grade-pass", "yongde_mlzx2022.xlsx", map[string]any{"J24": "合格"}, nil, "", Error},
 	{"yd-grade-note", "yongde_mlzx2022.xlsx", map[string]any{"J24": "优(96分)"}, nil, "", Error},
+	// 指标性质 as a direction: 正向 is ≥, 反向 ≤ (800 over ≤735 caps the score);
+	// an operator in the 指标值 itself is not doubled; 指标属性 is 指标性质.
+	{"yd-forward", "yongde_mlzx2022.xlsx", map[string]any{"D14": "正向"}, nil, "", Error},
+	{"yd-backward", "yongde_mlzx2022.xlsx", map[string]any{"D14": "反向", "G14": 800}, []string{"ind.cap@I14"}, "ind.cap@I14", Error},
+	{"yd-own-op", "yongde_mlzx2022.xlsx", map[string]any{"D14": "≥", "E14": "≥735"}, nil, "", Error},
+	{"yd-attr", "yongde_mlzx2022.xlsx", map[string]any{"D13": "指标属性"}, nil, "", Error},
 	{"yd-weight", "yongde_mlzx2022.xlsx", map[string]any{"H14": 15}, []string{"ind.reason@J14", "weights.sum@H24"}, "weights.sum@H24", Error},
 	{"yd-range", "yongde_mlzx2022.xlsx", map[string]any{"I14": 12}, []string{"ind.range@I14", "total.sum@I24"}, "ind.range@I14", Error},
 	{"yd-cap", "yongde_mlzx2022.xlsx", map[string]any{"G14": 500}, []string{"ind.cap@I14"}, "ind.cap@I14", Error},
