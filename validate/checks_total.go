@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/xlsxeval/xlsxeval/form"
 	"github.com/xlsxeval/xlsxeval/formulas"
@@ -56,7 +57,7 @@ func weightsBounded(p *Pass, c *calc) {
 		}
 	}
 	want := p.Profile.TotalWeight
-	at := cellRef(p.Form.TotalWeight, p.Form.TotalScore)
+	at := totalRef(p.Form, true)
 	if !sum.GreaterThan(want) {
 		p.skipped(at, msg{"有分值未填写, 只核对了已填分值合计 " + fixed(sum, c.places) + " 不超过 " + fixed(want, c.places),
 			"a weight is missing; only checked that the weights filled in (" + fixed(sum, c.places) + ") do not exceed " + fixed(want, c.places)})
@@ -91,7 +92,7 @@ var weightsSum = &Check{
 			return
 		}
 		sum, want := g.Value, p.Profile.TotalWeight
-		at := cellRef(p.Form.TotalWeight, p.Form.TotalScore)
+		at := totalRef(p.Form, true)
 		exp := fixed(want, c.places)
 		if c.naMissingWeight() {
 			if !sum.GreaterThan(want) {
@@ -167,6 +168,37 @@ func (c *calc) l1Weights(l1 string) (ws []figIn, at string, complete bool) {
 		ws = append(ws, w)
 	}
 	return ws, at, true
+}
+
+// totalRef is where the total's weight (or score) is, else where it would
+// be: the row after the last indicator, in its 分值 (or 得分) column; ""
+// for a form without indicators.
+func totalRef(f *form.Form, weight bool) string {
+	cells := []form.Cell{f.TotalScore, f.TotalWeight}
+	if weight {
+		cells[0], cells[1] = cells[1], cells[0]
+	}
+	if at := cellRef(cells...); at != "" || len(f.Indicators) == 0 {
+		return at
+	}
+	last := f.Indicators[len(f.Indicators)-1]
+	col := last.Score
+	if weight || !col.Found() {
+		col = cellOr(last.Weight, last.Score)
+	}
+	c, _, err := excelize.CellNameToCoordinates(col.Ref)
+	if err != nil {
+		return ""
+	}
+	ref, _ := excelize.CoordinatesToCellName(c, last.Row+1)
+	return ref
+}
+
+func cellOr(a, b form.Cell) form.Cell {
+	if a.Found() {
+		return a
+	}
+	return b
 }
 
 func firstRowRef(c *calc) string {
@@ -311,7 +343,7 @@ var totalMissing = &Check{
 				exp = c.totalBound.Range.Show(c.places)
 				m = say("总分得分未填写或不是数字 (按已填得分应在 %s 之间); 请填写", "the total score is empty or not a number (the scores filled in put it within %s); fill it in", exp)
 			}
-			p.flagDefault(cellRef(t, p.Form.TotalWeight), exp, shownText(t), m)
+			p.flagDefault(cellRef(t, p.Form.TotalWeight, form.Cell{Ref: totalRef(p.Form, false)}), exp, shownText(t), m)
 		}
 		if g.Found() && g.Formula == "" && g.Empty() {
 			p.flag(Warning, g.Ref, c.grade(), "", say("评分等级未填写 (按总分应为「%s」); 请填写",

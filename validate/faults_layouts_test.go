@@ -40,6 +40,10 @@ var layoutFaults = []struct {
 	{"xj-rate", xinjiangForm, 100, map[string]any{"G6": "90.00%"}, []string{"funds.rate@G6"}, "funds.rate@G6", Error},
 	{"xj-reason", xinjiangForm, 95, map[string]any{"L12": 25}, []string{"ind.reason@M12"}, "ind.reason@M12", Error},
 	{"nx-clean", ningxiaForm, 96, nil, nil, "", Error},
+	// The total at the top under other labels, and caught there.
+	{"nx-label", ningxiaForm, 96, map[string]any{"D3": "项目得分"}, nil, "", Error},
+	{"nx-label-wrong", ningxiaForm, 99, map[string]any{"D3": "项目自评得分"}, []string{"total.sum@E3"}, "total.sum@E3", Error},
+	{"tr-label", transferForm, 95, map[string]any{"D2": "项目得分"}, []string{"total.sum@E2"}, "total.sum@E2", Error},
 	{"nx-total", ningxiaForm, 99, nil, []string{"total.sum@E3"}, "total.sum@E3", Error},
 	{"nx-range", ningxiaForm, 96, map[string]any{"G14": 35}, []string{"ind.range@G14", "total.sum@E3"}, "ind.range@G14", Error},
 	{"nx-cap", ningxiaForm, 96, map[string]any{"E14": "70处"}, []string{"ind.cap@G14"}, "ind.cap@G14", Error},

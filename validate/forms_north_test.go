@@ -149,7 +149,7 @@ var northForms = []northForm{
 		// The bare 43.2 reads as ≥ (a warning says so): 37.24 of 43.2 allows
 		// 10 × 86.2% = 8.62, not the 9 written. total.missing: the 总分 row
 		// is past the end of the copy.
-		[]string{"ind.cap@G13", "total.missing@"}, "98.00", "优"},
+		[]string{"ind.cap@G13", "total.missing@G38"}, "98.00", "优"},
 	{"zhongjiang_shuibiaochi2022.xlsx", zhongjiangShuibiaochi,
 		[]string{"A6:B9", "A10:A11", "B10:E10", "F10:I10", "B11:E11", "F11:I11", "A12:A23", "B13:B18", "C13:C14", "C16:C17", "B19:B21", "C20:C21", "B22:B23", "C22:C23", "A24:D24"},
 		// Its funds are the MoF grid's ((A)/(B), scored), its total at the
@@ -165,7 +165,7 @@ var northForms = []northForm{
 		[]string{"H5", "H6"}, "yunnan-14", 5, []string{"卫片执法补助经费"},
 		// ind.reason: each met target scored under its 分值 with no reason,
 		// as published. The 满意度 得分 and the 总分 row are past the copy.
-		[]string{"ind.reason@J13", "ind.reason@J14", "ind.reason@J15", "ind.reason@J16", "ind.missing@I17", "total.missing@"}, "", ""},
+		[]string{"ind.reason@J13", "ind.reason@J14", "ind.reason@J15", "ind.reason@J16", "ind.missing@I17", "total.missing@I18"}, "", ""},
 }
 
 func writeNorth(t *testing.T, c northForm) string {
