@@ -69,16 +69,7 @@ func parts(t *testing.T, w *Workbook) map[string][]byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(x), int64(len(x)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, zf := range zr.File {
-		if out[zf.Name], err = readZip(zf); err != nil {
-			t.Fatal(err)
-		}
-	}
+	out := rawParts(t, x)
 	const sst = "xl/sharedStrings.xml"
 	strs := siText.FindAll(out[sst], -1)
 	for name, b := range out {
