@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -115,26 +114,6 @@ func checkLayoutFaults(t *testing.T, dir string) {
 		if res.Err != nil || len(res.Forms) != 1 {
 			t.Fatalf("%s: %v, %d forms", c.name, res.Err, len(res.Forms))
 		}
-		var got []string
-		found := c.want == ""
-		for _, f := range res.Forms[0].Findings {
-			at := f.Rule + "@" + f.Cell
-			if f.Severity == Error {
-				got = append(got, at)
-			}
-			found = found || at == c.want && f.Severity == c.sev
-			// A figure left out of a message shows as a gap.
-			if strings.Contains(f.Message, "  ") || strings.Contains(f.MessageEn, "  ") {
-				t.Errorf("%s: %s: a gap in %q / %q", c.name, at, f.Message, f.MessageEn)
-			}
-		}
-		slices.Sort(got)
-		want := slices.Sorted(slices.Values(c.errors))
-		if !slices.Equal(got, want) {
-			t.Errorf("%s (%s): errors\n got  %s\n want %s", c.name, res.Forms[0].Form.Layout, strings.Join(got, " "), strings.Join(want, " "))
-		}
-		if !found {
-			t.Errorf("%s: no %s %s in %s", c.name, c.sev, c.want, dump(res.Forms[0].Findings))
-		}
+		expectFindings(t, c.name, res.Forms[0], c.errors, c.want, c.sev)
 	}
 }

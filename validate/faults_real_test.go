@@ -116,23 +116,34 @@ func checkFaults(t *testing.T, k *Checker, dir, what string) {
 			}
 			want = append(want, e)
 		}
-		slices.Sort(want)
-		var got []string
-		found := c.want == ""
-		for _, f := range res.Forms[0].Findings {
-			at := f.Rule + "@" + f.Cell
-			if f.Severity == Error {
-				got = append(got, at)
-			}
-			found = found || at == c.want && f.Severity == c.sev
+		expectFindings(t, what+" "+c.name, res.Forms[0], want, c.want, c.sev)
+	}
+}
+
+// expectFindings: fr has exactly the errors want (rule@cell), and a
+// finding at (rule@cell) of severity sev unless at is ""; no message has
+// a gap where a figure was left out.
+func expectFindings(t *testing.T, what string, fr FormResult, want []string, at string, sev Severity) {
+	t.Helper()
+	var got []string
+	found := at == ""
+	for _, f := range fr.Findings {
+		x := f.Rule + "@" + f.Cell
+		if f.Severity == Error {
+			got = append(got, x)
 		}
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s %s: errors\n got  %s\n want %s", what, c.name, strings.Join(got, " "), strings.Join(want, " "))
+		found = found || x == at && f.Severity == sev
+		if strings.Contains(f.Message, "  ") || strings.Contains(f.MessageEn, "  ") {
+			t.Errorf("%s: %s: a gap in %q / %q", what, x, f.Message, f.MessageEn)
 		}
-		if !found {
-			t.Errorf("%s %s: no %s %s in %s", what, c.name, c.sev, c.want, dump(res.Forms[0].Findings))
-		}
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s (%s): errors\n got  %s\n want %s", what, fr.Form.Layout, strings.Join(got, " "), strings.Join(want, " "))
+	}
+	if !found {
+		t.Errorf("%s: no %s %s in %s", what, sev, at, dump(fr.Findings))
 	}
 }
 
